@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh Debian machine (as root): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages: ICU headers + compiler for PyICU, Pango for WeasyPrint, poppler for checks.
+SYSTEM_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+	fontconfig poppler-utils
+SAMPLE := issues/2022-09-prague
+
+.PHONY: demo test lint bench system-deps clean
+
+demo: $(BIN)/.installed
+	$(BIN)/klastroviny check --strict $(SAMPLE)
+	$(BIN)/klastroviny build --strict --lang all $(SAMPLE)
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check klastroviny tests
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/build_speed.py
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/.installed: pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

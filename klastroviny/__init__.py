@@ -1,0 +1,3 @@
+"""klastroviny: builds the KLASTROVINY bulletin from one YAML file per cluster."""
+
+__version__ = "0.1.0"

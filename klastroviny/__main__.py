@@ -1,0 +1,3 @@
+from klastroviny.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""Stage 1, load: read an issue folder's YAML files into node trees that keep source positions.
+
+Nothing here interprets the content; validate.py turns nodes into the model. Every failure is a
+Problem with file:line:col, so that an editor sees all broken files of a run at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import Node
+
+from klastroviny.errors import Location, Report
+
+MAX_YAML_BYTES = 1_000_000  # an entry is a page of text; more is a mistake or an attack
+MAX_YAML_NODES = 20_000
+ENTRY_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    root: Node
+
+
+class _PositionLoader(yaml.SafeLoader):
+    """SafeLoader that composes nodes only, refuses aliases and bounds the node count."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.node_count = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
+                event.start_mark,
+            )
+        self.node_count += 1
+        if self.node_count > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"more than {MAX_YAML_NODES} values in one file",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def read_document(path: Path, report: Report) -> Document | None:
+    """Parse one YAML file; on failure add an error to the report and return None."""
+    whole_file = Location(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.error(
+            whole_file, "", f"cannot read the file ({error.strerror}); check its permissions"
+        )
+        return None
+    if len(data) > MAX_YAML_BYTES:
+        report.error(
+            whole_file,
+            "",
+            f"the file has {len(data):,} bytes, more than the limit of {MAX_YAML_BYTES:,}",
+        )
+        return None
+    text = _decode(path, data, report)
+    if text is None:
+        return None
+    try:
+        loader = _PositionLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if error.context and error.problem:
+            problem = f"{problem} ({error.context})"
+        report.error(_mark_location(path, mark), "", f"YAML syntax error: {problem}")
+        return None
+    except yaml.YAMLError as error:
+        report.error(whole_file, "", f"YAML syntax error: {error}")
+        return None
+    if root is None:
+        report.error(whole_file, "", "the file is empty; fill it in or delete it")
+        return None
+    return Document(path, root)
+
+
+def _decode(path: Path, data: bytes, report: Report) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        hint = "a Windows-1250 file from a Czech editor is likely"
+        report.error(
+            Location(path, line, column),
+            "",
+            f"the file is not UTF-8 (byte 0x{data[error.start]:02X}; {hint}); save it as UTF-8",
+        )
+        return None
+    if "\x00" in text:
+        report.error(Location(path), "", "the file contains NUL bytes; it is not a text file")
+        return None
+    return text
+
+
+def _mark_location(path: Path, mark) -> Location:
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def node_location(path: Path, node: Node) -> Location:
+    return _mark_location(path, node.start_mark)
+
+
+def entry_files(entries_dir: Path, report: Report) -> list[Path]:
+    """The entry files of an issue, sorted by name so that builds do not depend on the disk."""
+    if not entries_dir.is_dir():
+        report.error(Location(entries_dir), "", "the issue has no entries/ folder")
+        return []
+    found = []
+    for path in sorted(entries_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.suffix in (".yml", ".YAML", ".YML") or (
+            path.suffix == ".yaml" and not path.is_file()
+        ):
+            report.error(Location(path), "", "entry files are regular files ending in .yaml")
+        elif path.suffix != ".yaml":
+            report.warning(
+                Location(path), "", "not an entry file (entries end in .yaml); it is ignored"
+            )
+        elif not set(path.stem) <= ENTRY_ID_CHARS or not path.stem:
+            report.error(
+                Location(path),
+                "",
+                f"the file name '{path.stem}' is the entry id: use only a-z, 0-9 and '-'",
+            )
+        else:
+            found.append(path)
+    return found

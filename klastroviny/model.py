@@ -1,0 +1,145 @@
+"""The immutable content model: an Issue holding Entry objects. Later stages see only this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in one or more edition languages; a plain YAML string is the same in every one."""
+
+    values: tuple[tuple[str, str], ...]  # (language, text); language "*" = every edition
+
+    @classmethod
+    def plain(cls, text: str) -> Text:
+        return cls((("*", text),))
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang, _ in self.values)
+
+    def has(self, lang: str) -> bool:
+        return any(code in (lang, "*") for code, _ in self.values)
+
+    def get(self, lang: str, fallback: tuple[str, ...] = ()) -> str:
+        """The text in `lang`, else in the first fallback language that has it, else the first."""
+        found = dict(self.values)
+        for code in (lang, "*", *fallback):
+            if code in found:
+                return found[code]
+        return self.values[0][1]
+
+    def all_strings(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self.values)
+
+
+@dataclass(frozen=True)
+class TextList:
+    """A list of short texts per language (offer, keywords)."""
+
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def has(self, lang: str) -> bool:
+        return any(code in (lang, "*") for code, _ in self.values)
+
+    def get(self, lang: str, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
+        found = dict(self.values)
+        for code in (lang, "*", *fallback):
+            if code in found:
+                return found[code]
+        return self.values[0][1] if self.values else ()
+
+
+@dataclass(frozen=True)
+class Label:
+    """An ESCA cluster excellence label; printed only while valid on the issue's date."""
+
+    level: str  # bronze | silver | gold
+    valid_until: dt.date
+
+    def valid_on(self, day: dt.date) -> bool:
+        return day <= self.valid_until
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title_before: str | None
+    title_after: str | None
+    role: Text | None
+    phone: str | None  # E.164, e.g. +420601123456
+    email: str | None
+    in_index: bool
+    consent: bool
+
+    @property
+    def printable(self) -> bool:
+        return self.consent
+
+    @property
+    def full_name(self) -> str:
+        """Titles placed as written: before without comma, after set off with a comma."""
+        name = f"{self.title_before} {self.name}" if self.title_before else self.name
+        return f"{name}, {self.title_after}" if self.title_after else name
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cluster organisation: one file under entries/."""
+
+    id: str
+    source: Path
+    name: Text
+    short_name: str | None
+    sort_as: str | None
+    country: str
+    region: str
+    city: str
+    founded: int | None
+    members: int | None
+    ecosystems: tuple[str, ...]
+    label: Label | None
+    website: str
+    logo: Path | None  # absolute path inside the issue folder
+    description: Text
+    offer: TextList | None
+    keywords: TextList | None
+    stand: str | None
+    contacts: tuple[Contact, ...]
+
+    def display_short_name(self, lang: str, fallback: tuple[str, ...] = ()) -> str:
+        return self.short_name or self.name.get(lang, fallback)
+
+    @property
+    def printed_contacts(self) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.printable)
+
+    @property
+    def index_contacts(self) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.printable and c.in_index)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One bulletin issue: a folder under issues/."""
+
+    slug: str
+    root: Path
+    title: Text
+    subtitle: Text | None
+    number: int | None
+    date: dt.date
+    event: Text | None
+    publisher: Text
+    languages: tuple[str, ...]
+    layout: str
+    foreword: Text | None
+    order: str  # name | manual
+    manual_order: tuple[str, ...]
+    entries: tuple[Entry, ...]  # sorted by id; use ordered_entries() for the printed order
+
+    def fallback(self, lang: str) -> tuple[str, ...]:
+        """Where a missing translation falls back: the first (default) edition language."""
+        return tuple(code for code in self.languages if code != lang)

@@ -1,0 +1,111 @@
+"""Stage 3, text craft: Czech and English typography applied at render time (source YAML stays
+plain). Rules from ÚJČ and ČSN 01 6910; see docs/format.md and ../shared/DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+NBSP = "\u00a0"
+
+_ONE_LETTER_WORD = re.compile(r"(?<![\w.\-])([ksvzouaiKSVZOUAI]) ")
+_INITIAL = re.compile(r"(?<![\w.])([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ]\.) (?=[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ])")
+_TITLE = re.compile(
+    r"\b(Ing|Mgr|MgA|Bc|BcA|MUDr|MVDr|MDDr|RNDr|PhDr|JUDr|PharmDr|PaedDr|ThDr|Dr|doc|prof)\. "
+)
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d])")
+_UNIT = re.compile(
+    r"(\d) (%|‰|Kč|EUR|€|USD|kg|t|g|km|m|cm|mm|µm|nm|m²|m³|ha|l|°C|K|W|kW|MW|GW|kWh|MWh|GWh|"
+    r"h|min|mil\.|mld\.|tis\.|ks|let|roků|rok|firem|členů|zaměstnanců)(?![\w])"
+)
+_SECTION = re.compile(r"(§|č\.|s\.|str\.|tel\.) (?=\d)")
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2}\.) (?=\d{1,2}\.|ledna|února|března|dubna|května|června|července|srpna|září|"
+    r"října|listopadu|prosince)"
+)
+_LEGAL_FORM = re.compile(r"\b(s\. r\. o\.|a\. s\.|z\. s\.|z\. ú\.|o\. p\. s\.|v\. o\. s\.|k\. s\.)")
+_PHONE = re.compile(r"\+\d{1,3}(?: \d{2,4}){2,4}")
+_NUMBER_RANGE = re.compile(r"(?<![\w\-+])(\d+)-(\d+)(?![\w\-])")
+_SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
+
+CZECH_MONTHS = ("ledna", "února", "března", "dubna", "května", "června", "července", "srpna",
+                "září", "října", "listopadu", "prosince")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")
+
+
+def craft(text: str, lang: str) -> str:
+    """Typeset plain text for the edition language: quotes, dashes, no-break spaces."""
+    text = text.replace("...", "…")
+    text = _SPACED_HYPHEN.sub(NBSP + "– ", text)
+    text = _NUMBER_RANGE.sub(r"\1–\2", text)
+    text = _quotes(text, lang)
+    text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+    text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", NBSP), text)
+    text = _UNIT.sub(rf"\1{NBSP}\2", text)
+    if lang == "cs":
+        text = _czech_spaces(text)
+    return text
+
+
+def _czech_spaces(text: str) -> str:
+    text = _LEGAL_FORM.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+    text = _SECTION.sub(rf"\1{NBSP}", text)
+    text = _DAY_MONTH.sub(rf"\1{NBSP}", text)
+    text = _TITLE.sub(rf"\1.{NBSP}", text)
+    text = _INITIAL.sub(rf"\1{NBSP}", text)
+    # Twice, because a chain ("a v Praze") shares the space between two matches.
+    for _ in range(2):
+        text = _ONE_LETTER_WORD.sub(rf"\1{NBSP}", text)
+    return text
+
+
+_QUOTE_MARKS = {
+    "cs": {'"': ("„", "“"), "'": ("‚", "‘")},
+    "en": {'"': ("“", "”"), "'": ("‘", "’")},
+}
+
+
+def _quotes(text: str, lang: str) -> str:
+    """Straight quotes to the language's quotes; an apostrophe inside a word stays one."""
+    marks = _QUOTE_MARKS.get(lang, _QUOTE_MARKS["en"])
+    out = []
+    for index, char in enumerate(text):
+        if char not in marks:
+            out.append(char)
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        opening, closing = marks[char]
+        if char == "'" and before.isalnum() and after.isalnum():
+            out.append("’")  # an apostrophe: don't, O'Neil
+        elif before.isspace() or before in "([{„‚“‘–—/" + NBSP:
+            out.append(opening)
+        else:
+            out.append(closing)
+    return "".join(out)
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """26. září 2022 / 26 September 2022, with the day tied to the month."""
+    if lang == "cs":
+        return f"{day.day}.{NBSP}{CZECH_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day}{NBSP}{ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_number(value: int, lang: str) -> str:
+    """Thousands grouped with a no-break space (cs) or a comma (en); four digits stay whole."""
+    if abs(value) < 10_000:
+        return str(value)
+    grouped = f"{value:,}"
+    return grouped.replace(",", NBSP) if lang == "cs" else grouped
+
+
+def format_phone(e164: str) -> str:
+    """+420 601 123 456: the international format, with no-break spaces."""
+    import phonenumbers
+
+    number = phonenumbers.parse(e164, None)
+    text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return text.replace(" ", NBSP)

@@ -102,3 +102,49 @@ def _save_traceback() -> str:
     ) as file:
         traceback.print_exc(file=file)
         return file.name
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["cs", "en", "all"]), default=None,
+              help="Edition to build; default: the issue's first language.")
+@click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the PDF to this file (one edition).")
+@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the PDFs; default build/<slug>/.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def build(ctx, issue_dir: Path, lang, layout, output, out_dir, strict) -> None:
+    """Build the bulletin PDF of an issue: validates first, renders, writes atomically.
+
+    Default output: build/<slug>/<slug>-<lang>.pdf. Prints the output paths, page counts and
+    the number of warnings.
+    """
+
+    def run() -> None:
+        from klastroviny.build import build_issue
+        from klastroviny.options import BuildOptions
+
+        options = BuildOptions(lang=lang, layout=layout, output=output, out_dir=out_dir,
+                               strict=strict, progress=_progress_printer())
+        result = build_issue(issue_dir, options)
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        print_report(result.report)
+        for out in result.outputs:
+            click.echo(f"{out.path}: {out.pages} pages ({out.lang})")
+        click.echo(_count(len(result.report.warnings), "warning"))
+
+    guarded(ctx, run)
+
+
+def _progress_printer():
+    """Entries rendered / total on a terminal; silent when not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(lang: str, done: int, total: int) -> None:
+        click.echo(f"\r{lang}: {done}/{total} profiles laid out", err=True, nl=False)
+
+    return show

@@ -62,5 +62,6 @@ def index_headings(words: Iterable[str], lang: str) -> list[tuple[str, list[str]
         while index.nextRecord():
             records.append(index.recordName)
         if records:
-            groups.append((index.bucketLabel, records))
+            # The index's own collator has no numeric ordering ("Klastr 10" < "Klastr 2").
+            groups.append((index.bucketLabel, sorted_by(records, str, lang)))
     return groups

@@ -17,6 +17,7 @@ from klastroviny.errors import Location, Report
 
 MAX_YAML_BYTES = 1_000_000  # an entry is a page of text; more is a mistake or an attack
 MAX_YAML_NODES = 20_000
+MAX_YAML_DEPTH = 50  # the formats nest four levels; PyYAML's composer recurses per level
 ENTRY_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -27,11 +28,12 @@ class Document:
 
 
 class _PositionLoader(yaml.SafeLoader):
-    """SafeLoader that composes nodes only, refuses aliases and bounds the node count."""
+    """SafeLoader that composes nodes only, refuses aliases, bounds the node count and depth."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self.node_count = 0
+        self.depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
@@ -50,7 +52,18 @@ class _PositionLoader(yaml.SafeLoader):
                 f"more than {MAX_YAML_NODES} values in one file",
                 self.peek_event().start_mark,
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"values nested more than {MAX_YAML_DEPTH} levels deep",
+                self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def read_document(path: Path, report: Report) -> Document | None:
@@ -86,6 +99,15 @@ def read_document(path: Path, report: Report) -> Document | None:
             problem = f"{problem} ({error.context})"
         report.error(_mark_location(path, mark), "", f"YAML syntax error: {problem}")
         return None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        report.error(
+            Location(path, line, column),
+            "",
+            f"YAML syntax error: {error.reason} (character U+{error.character:04X})",
+        )
+        return None
     except yaml.YAMLError as error:
         report.error(whole_file, "", f"YAML syntax error: {error}")
         return None
@@ -101,9 +123,9 @@ def _decode(path: Path, data: bytes, report: Report) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
+        before = data[: error.start]  # valid UTF-8 up to the first bad byte
         line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         hint = "a Windows-1250 file from a Czech editor is likely"
         report.error(
             Location(path, line, column),

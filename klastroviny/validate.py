@@ -86,10 +86,10 @@ _YAML_TYPES = {
 class Reader:
     """Reads typed values out of one document's nodes, reporting problems with positions."""
 
-    def __init__(self, path: Path, report: Report, languages: tuple[str, ...]):
+    def __init__(self, path: Path, report: Report, languages: tuple[str, ...] | None):
         self.path = path
         self.report = report
-        self.languages = languages
+        self.languages = languages  # None: unknown (issue.yaml is broken), warn about none
 
     # --- reporting -------------------------------------------------------------------------
     def error(self, node: Node, field: str, message: str) -> None:
@@ -218,6 +218,7 @@ class Reader:
     ) -> Text | None:
         """A plain string (every edition) or a mapping language → string."""
         if isinstance(node, MappingNode):
+            errors_before = len(self.report.errors)
             values = []
             for lang, value_node in self._language_items(node, field):
                 value = self.string(value_node, _join(field, lang), max_chars)
@@ -225,6 +226,9 @@ class Reader:
                     values.append((lang, value))
                     self._check_text(value_node, _join(field, lang), value, check)
             if not values:
+                if len(self.report.errors) == errors_before:
+                    editions = ", ".join(self.languages or vocabulary.EDITION_LANGUAGES)
+                    self.error(node, field, f"no text in a language of this issue ({editions})")
                 return None
             text = Text(tuple(values))
             self._warn_missing_languages(node, field, text.has)
@@ -267,7 +271,7 @@ class Reader:
                 )
             elif lang in seen:
                 self.error(key_node, _join(field, lang), "duplicate language")
-            elif lang not in self.languages:
+            elif self.languages is not None and lang not in self.languages:
                 seen.add(lang)
                 self.warning(
                     key_node,
@@ -280,7 +284,7 @@ class Reader:
                 yield lang, value_node
 
     def _warn_missing_languages(self, node: Node, field: str, has: Callable[[str], bool]) -> None:
-        for lang in self.languages:
+        for lang in self.languages or ():
             if not has(lang):
                 fallback = next((code for code in self.languages if has(code)), None)
                 if fallback:
@@ -310,12 +314,13 @@ def load_issue(issue_dir: Path) -> tuple[Issue | None, Report]:
     root = issue_dir.resolve()
     issue_doc = read_document(issue_path, report)
     head = _read_issue_head(issue_doc, report) if issue_doc else None
-    languages = head["languages"] if head else ("cs",)
+    languages = head["languages"] if head else None
     issue_date = head["date"] if head and head["date"] else None
 
     entries = []
     entry_nodes = {}
-    for path in entry_files(issue_dir / "entries", report):
+    paths = entry_files(issue_dir / "entries", report)
+    for path in paths:
         document = read_document(path, report)
         if document is None:
             continue
@@ -325,7 +330,8 @@ def load_issue(issue_dir: Path) -> tuple[Issue | None, Report]:
             entry_nodes[entry.id] = document.root
     _check_unique_names(entries, entry_nodes, report)
     if head is not None:
-        _check_order(head, [e.id for e in entries], issue_doc, report)
+        # every well-named file, so that a broken entry is not also "missing" from manual_order
+        _check_order(head, [path.stem for path in paths], issue_doc, report)
     if not entries and not report.errors:
         report.error(Location(issue_dir / "entries"), "", "the issue has no entries")
     if report.errors or head is None:
@@ -433,10 +439,10 @@ def _check_order(head: dict, entry_ids: list[str], document: Document, report: R
 def _read_entry(
     document: Document, r: Reader, issue_root: Path, issue_date: dt.date | None
 ) -> Entry | None:
+    errors_before = len(r.report.errors)
     fields = r.mapping(document.root, "", ENTRY_FIELDS)
     if fields is None:
         return None
-    errors_before = len(r.report.errors)
     get = fields.get
     country = r.string(fields["country"], "country") if "country" in fields else "CZ"
     if country and not vocabulary.is_country(country):
@@ -539,7 +545,10 @@ def _read_url(r: Reader, node: Node, field: str) -> str | None:
     url = r.string(node, field)
     if url is None:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
         r.error(node, field, f"'{url}' is not a web address; write it as https://www.example.cz")
         return None
@@ -557,12 +566,18 @@ def _read_logo(r: Reader, node: Node, issue_root: Path) -> Path | None:
         problem = "is an absolute path; give a path inside the issue folder, e.g. logos/x.svg"
     elif ".." in relative.parts:
         problem = "leaves the issue folder ('..'); put the logo into logos/"
+    elif "\x00" in value:
+        problem = "contains a NUL character; give a path like logos/x.svg"
     else:
         problem = None
     if problem:
         r.error(node, "logo", f"'{value}' {problem}")
         return None
-    path = (issue_root / relative).resolve()
+    try:
+        path = (issue_root / relative).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        r.error(node, "logo", f"'{value}' cannot be resolved (a symlink loop?)")
+        return None
     if not path.is_relative_to(issue_root):
         r.error(
             node,

@@ -1,0 +1,166 @@
+"""Stage 4, render: the model and a layout's Jinja templates → one HTML document per edition.
+
+Templates get the model plus a few filters that apply the edition's language and typography;
+they never see loose dicts of data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from klastroviny import markup, typography, vocabulary
+from klastroviny.collation import ordered_entries, sort_key
+from klastroviny.errors import KlastrovinyError, Location, Report
+from klastroviny.layouts import Layout, ecosystem_colours, wording
+from klastroviny.model import Contact, Entry, Issue, Text, TextList
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One row of the contact index: a person of a cluster, to be circled with a pen."""
+
+    entry: Entry
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language edition of an issue in one layout: what the templates are rendered with."""
+
+    issue: Issue
+    lang: str
+    layout: Layout
+
+    @cached_property
+    def entries(self) -> tuple[Entry, ...]:
+        return ordered_entries(self.issue, self.lang)
+
+    @cached_property
+    def ecosystem_groups(self) -> list[tuple[str, list[Entry]]]:
+        """Ecosystems that have clusters, in the EU's order, each with its clusters A–Z."""
+        groups = []
+        for ecosystem in vocabulary.ECOSYSTEMS:
+            members = [e for e in self.entries if ecosystem in e.ecosystems]
+            if members:
+                groups.append((ecosystem, sorted(members, key=self._entry_key)))
+        return groups
+
+    @cached_property
+    def contact_groups(self) -> list[tuple[str, list[IndexRow]]]:
+        """The contact index: consenting in_index contacts, under each ecosystem of their
+        cluster, by cluster short name then person, in the edition's alphabetical order."""
+        groups = []
+        for ecosystem, members in self.ecosystem_groups:
+            rows = [IndexRow(entry, c) for entry in members for c in entry.index_contacts]
+            if rows:
+                groups.append((ecosystem, rows))
+        return groups
+
+    def _entry_key(self, entry: Entry) -> bytes:
+        short = entry.display_short_name(self.lang, self.issue.fallback(self.lang))
+        return sort_key(f"{short}\u0001{entry.id}", self.lang)
+
+    def text(self, value: Text | str | None) -> str:
+        """A text in this edition's language, with its typography applied."""
+        if value is None:
+            return ""
+        if isinstance(value, Text):
+            value = value.get(self.lang, self.issue.fallback(self.lang))
+        return typography.craft(value, self.lang)
+
+    def items(self, value: TextList | None) -> list[str]:
+        if value is None:
+            return []
+        return [self.craft(item) for item in value.get(self.lang, self.issue.fallback(self.lang))]
+
+    def craft(self, value: str) -> str:
+        return typography.craft(value, self.lang)
+
+    def markdown(self, value: Text | None) -> Markup:
+        if value is None:
+            return Markup("")
+        source = value.get(self.lang, self.issue.fallback(self.lang))
+        return Markup(markup.to_html(self.craft(source), lambda text: text))
+
+
+def render_html(edition: Edition) -> str:
+    """The whole bulletin of one edition as one HTML document."""
+    env = edition.layout.jinja_environment()
+    _install_filters(env, edition)
+    words = wording()
+    if edition.lang not in words:
+        raise KlastrovinyError("layout", f"the layouts have no wording for '{edition.lang}'")
+    try:
+        template = env.get_template("bulletin.html.j2")
+        return template.render(
+            edition=edition,
+            issue=edition.issue,
+            lang=edition.lang,
+            layout=edition.layout,
+            entries=edition.entries,
+            w=words[edition.lang],
+            colours=ecosystem_colours(),
+        )
+    except jinja2.TemplateSyntaxError as error:
+        report = Report()
+        report.error(Location(Path(error.filename or error.name or "?"), error.lineno, 1), "",
+                     f"template syntax error: {error.message}")
+        raise KlastrovinyError("layout", "a layout template is broken", report) from None
+    except jinja2.UndefinedError as error:
+        raise KlastrovinyError("layout", f"a layout template uses an unknown name: "
+                               f"{error.message}") from None
+    except jinja2.TemplateNotFound as error:
+        raise KlastrovinyError("layout", f"layout template not found: {error.name}") from None
+
+
+def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
+    lang = edition.lang
+    env.filters.update(
+        text=edition.text,
+        items=edition.items,
+        craft=edition.craft,
+        markdown=edition.markdown,
+        date=lambda day: typography.format_date(day, lang),
+        number=lambda value: typography.format_number(value, lang),
+        phone=typography.format_phone,
+        region=lambda code: vocabulary.region_name(code, lang),
+        country=lambda code: vocabulary.country_name(code, lang),
+        ecosystem=lambda ecosystem: vocabulary.ecosystem_name(ecosystem, lang),
+        short_name=lambda entry: edition.craft(
+            entry.display_short_name(lang, edition.issue.fallback(lang))),
+        logo_src=lambda entry: entry.logo.relative_to(edition.issue.root).as_posix(),
+        qr=lambda entry: qr_code(entry, edition),
+        web=lambda url: url.split("://", 1)[-1].removeprefix("www.").rstrip("/"),
+    )
+    env.tests["valid_label"] = lambda entry: bool(
+        entry.label and entry.label.valid_on(edition.issue.date))
+
+
+def qr_code(entry: Entry, edition: Edition) -> Markup:
+    """A vector QR code: the vCard of the first printed contact, else the website."""
+    import segno
+    from segno import helpers
+
+    contacts = entry.printed_contacts
+    if contacts:
+        person = contacts[0]
+        given, _, family = person.name.rpartition(" ")
+        data = helpers.make_vcard_data(
+            name=f"{family};{given}",
+            displayname=person.full_name,
+            email=person.email,
+            phone=person.phone,
+            url=entry.website,
+            org=entry.name.get(edition.lang, edition.issue.fallback(edition.lang)),
+            title=person.role.get(edition.lang, edition.issue.fallback(edition.lang))
+            if person.role else None,
+        )
+    else:
+        data = entry.website
+    code = segno.make(data, error="m", micro=False)
+    return Markup(code.svg_inline(omitsize=True, border=0, dark="#000", svgclass="qr-code"))

@@ -1,0 +1,158 @@
+"""Stage 5, typeset: HTML → laid-out pages with WeasyPrint, in a sandbox.
+
+Resources come only from the issue folder, the layout folders and assets/; anything else is
+refused and reported. WeasyPrint's warnings are captured and reported as ours.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from klastroviny.errors import KlastrovinyError, Location, Report
+from klastroviny.layouts import Layout
+from klastroviny.model import Entry
+from klastroviny.resources import ASSETS_DIR
+
+PX_PER_MM = 96 / 25.4
+LINE_MM = 12.5 * 25.4 / 72  # one line of body text on A5
+
+
+class SandboxFetcher:
+    """Serves files under the allowed folders only; records every refused URL."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        self.roots = tuple(root.resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, timeout: int = 10, ssl_context=None, **_):
+        return self.fetch(url)
+
+    def fetch(self, url: str, headers=None):
+        from weasyprint.urls import URLFetcherResponse
+
+        path = self._local_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"refused by the klastroviny sandbox: {url}")
+        mime, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(
+            url=path.as_uri(), body=path.read_bytes(),
+            headers={"Content-Type": mime or "application/octet-stream"},
+        )
+
+    def _local_path(self, url: str) -> Path | None:
+        if url.startswith("assets:"):
+            path = ASSETS_DIR / unquote(url.removeprefix("assets:"))
+        elif url.startswith("file:"):
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                return None
+            path = Path(unquote(parts.path))
+        else:
+            return None
+        path = path.resolve()
+        inside = any(path.is_relative_to(root) for root in self.roots)
+        return path if inside and path.is_file() else None
+
+
+@dataclass
+class Typeset:
+    document: object  # weasyprint.Document
+    warnings: Report
+
+
+class _Collect(logging.Handler):
+    def __init__(self, on_record: Callable[[logging.LogRecord], None]):
+        super().__init__(logging.INFO)
+        self.on_record = on_record
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.on_record(record)
+
+
+@contextmanager
+def _listening(name: str, level: int, on_record):
+    logger = logging.getLogger(name)
+    handler = _Collect(on_record)
+    handler.setLevel(level)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(min(level, old_level or level))
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def typeset(html: str, stylesheets: list[tuple[Path, str]], layout: Layout, issue_root: Path,
+            on_page: Callable[[int], None] | None = None) -> Typeset:
+    """Lay out one HTML document. `stylesheets` are (file, css text) in cascade order."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = SandboxFetcher((issue_root, *layout.search_path, ASSETS_DIR))
+    warnings = Report()
+    layout_dir = layout.search_path[-2] if len(layout.search_path) > 1 else layout.search_path[0]
+
+    def on_warning(record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            warnings.warning(Location(layout_dir), "", f"WeasyPrint: {record.getMessage()}")
+
+    def on_progress(record: logging.LogRecord) -> None:
+        if on_page and record.msg.startswith("Step 5 - Creating layout - Page"):
+            on_page(int(record.args[0]))
+
+    font_config = FontConfiguration()
+    with _listening("weasyprint", logging.WARNING, on_warning), \
+            _listening("weasyprint.progress", logging.INFO, on_progress):
+        css = [CSS(string=text, base_url=path.as_uri(), url_fetcher=fetcher,
+                   font_config=font_config) for path, text in stylesheets]
+        document = HTML(string=html, base_url=issue_root.as_uri() + "/",
+                        url_fetcher=fetcher).render(stylesheets=css, font_config=font_config)
+    if fetcher.refused:
+        report = Report()
+        for url in sorted(set(fetcher.refused)):
+            report.error(Location(issue_root), "", f"refused to load '{url}': only files inside "
+                         "the issue folder, the layout and assets/ may be used")
+        raise KlastrovinyError("sandbox", "the bulletin refers to files it may not use", report)
+    return Typeset(document, warnings)
+
+
+def check_page_budget(document, entries: tuple[Entry, ...], layout: Layout, lang: str) -> Report:
+    """Each profile must fit its page budget, above the contact block: say by how much not."""
+    report = Report()
+    where: dict[str, tuple[int, float]] = {}
+    for number, page in enumerate(document.pages):
+        for anchor, (_, y, *_) in page.anchors.items():
+            where[anchor] = (number, y / PX_PER_MM)
+    available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
+    for entry in entries:
+        start_page, start_y = where[f"entry-{entry.id}"]
+        end_page, end_y = where[f"entry-end-{entry.id}"]
+        page_top = start_y  # a profile starts at the top of a page's content area
+        height = (end_page - start_page) * layout.content_height_mm + (end_y - page_top)
+        overflow = height - available
+        if overflow > 0.2:
+            report.error(Location(entry.source), "", _overflow_message(entry, overflow, layout, lang))
+    return report
+
+
+def _overflow_message(entry: Entry, overflow_mm: float, layout: Layout, lang: str) -> str:
+    lines = max(1, round(overflow_mm / LINE_MM + 0.49))
+    budget = f"{layout.profile_pages}-page" if layout.profile_pages > 1 else "one-page"
+    in_lang = dict(entry.description.values)
+    field = f"description.{lang}" if lang in in_lang else "description"
+    words = len(entry.description.get(lang).split())
+    offer = f" or offer.{lang}" if entry.offer else ""
+    return (f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
+            f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words){offer}")
+

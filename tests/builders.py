@@ -1,0 +1,125 @@
+"""Write small issue folders from strings, so that each test states only what it is about.
+
+The default files are valid and short, with every field on a known line:
+
+    issue.yaml                      entries/<id>.yaml
+    1 title: KLASTROVINY            1 name: {cs: …, en: …}
+    2 date: 2022-09-26              2 region: CZ-51
+    3 publisher: Národní klastr…    3 city: Liberec
+    4 languages: [cs, en]           4 ecosystems: [textiles, health]
+    5 layout: a5-booklet            5 website: https://www.clutex.cz
+    6 order: name                   6 description: {cs: …, en: …}
+                                    7 contacts:
+                                    8   - name: Jana Nováková
+                                    9     phone: "+420 601 123 456"
+                                   10     email: jana.novakova@example.com
+                                   11     consent: true
+
+`issue_yaml(**fields)` and `entry_yaml(**fields)` replace a field's value on its own line (the
+lines below keep their numbers), drop it with None, and append new fields at the end, in order.
+Values are raw YAML text; a value starting with a newline is a block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from klastroviny.errors import Problem, Report
+
+ISSUE_FIELDS = {
+    "title": "KLASTROVINY",
+    "date": "2022-09-26",
+    "publisher": "Národní klastrová asociace",
+    "languages": "[cs, en]",
+    "layout": "a5-booklet",
+    "order": "name",
+}
+CONTACT_FIELDS = {
+    "name": "Jana Nováková",
+    "phone": '"+420 601 123 456"',
+    "email": "jana.novakova@example.com",
+    "consent": "true",
+}
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>\n'
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _document(default: dict[str, str], fields: dict[str, str | None]) -> str:
+    values = {**default, **fields}
+    lines = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        lines.append(f"{key}:{value}" if value.startswith("\n") else f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def contact_yaml(**fields: str | None) -> str:
+    """The value of `contacts:`: one contact, its fields replaced like those of an entry."""
+    body = _document(CONTACT_FIELDS, fields).rstrip("\n").replace("\n", "\n    ")
+    return "\n  - " + body
+
+
+ENTRY_FIELDS = {
+    "name": '{cs: "CLUTEX – klastr technické textilie, z. s.", en: CLUTEX – Technical Textiles}',
+    "region": "CZ-51",
+    "city": "Liberec",
+    "ecosystems": "[textiles, health]",
+    "website": "https://www.clutex.cz",
+    "description": "{cs: Klastr technických textilií., en: A cluster of technical textiles.}",
+    "contacts": contact_yaml(),
+}
+
+
+def issue_yaml(**fields: str | None) -> str:
+    return _document(ISSUE_FIELDS, fields)
+
+
+def entry_yaml(**fields: str | None) -> str:
+    return _document(ENTRY_FIELDS, fields)
+
+
+def make_issue(
+    tmp_path: Path,
+    issue: str | bytes | None = None,
+    entries: dict[str, str | bytes] | None = None,
+    files: dict[str, str | bytes] | None = None,
+) -> Path:
+    """Write tmp_path/issue/ with issue.yaml, entries/<id>.yaml and any other files; return it.
+
+    `entries` maps the file stem to the file's text (or raw bytes); by default one valid entry,
+    `clutex`. `files` maps paths inside the issue folder (e.g. "logos/x.svg") to contents.
+    """
+    root = tmp_path / "issue"
+    (root / "entries").mkdir(parents=True, exist_ok=True)
+    _write(root / "issue.yaml", issue_yaml() if issue is None else issue)
+    for stem, text in ({"clutex": entry_yaml()} if entries is None else entries).items():
+        _write(root / "entries" / f"{stem}.yaml", text)
+    for relative, content in (files or {}).items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write(path, content)
+    return root
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+
+
+def render(problem: Problem, root: Path) -> str:
+    """A problem as `klastroviny check` prints it, with the path relative to the issue folder."""
+    location = problem.location
+    try:
+        path = location.file.relative_to(root).as_posix()
+    except ValueError:
+        path = str(location.file)
+    where = f"{path}:{location.line}:{location.column}" if location.line else path
+    what = f"{problem.field}: " if problem.field else ""
+    return f"{where}: {problem.severity.value}: {what}{problem.message}"
+
+
+def rendered(report: Report, root: Path) -> list[str]:
+    """Every problem of the report, in the printed order."""
+    return [render(problem, root) for problem in report.sorted()]

@@ -1,0 +1,687 @@
+"""Every check of the issue folder format, with the exact file:line:col and field it reports.
+
+Line numbers refer to the default files of builders.py: entry fields on lines 1-11 (the contact
+mapping starts at 8:5, its phone value at 9:12, e-mail 10:12, consent 11:14); a field added with
+entry_yaml(x=…) lands on line 12. issue.yaml fields on lines 1-6, added ones on line 7.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from builders import PNG, SVG, contact_yaml, entry_yaml, issue_yaml, rendered
+
+from klastroviny.collation import ordered_entries
+from klastroviny.validate import load_issue
+
+E = "entries/clutex.yaml"
+
+
+def test_the_default_issue_is_valid(check):
+    issue, problems = check()
+    assert problems == []
+    assert issue is not None
+    assert [entry.id for entry in issue.entries] == ["clutex"]
+    assert issue.date == dt.date(2022, 9, 26)
+    assert issue.languages == ("cs", "en")
+    assert issue.layout == "a5-booklet"
+    entry = issue.entries[0]
+    assert entry.country == "CZ"
+    assert entry.contacts[0].in_index is True
+
+
+# --- required and unknown fields ------------------------------------------------------------
+def test_missing_required_fields_are_reported_at_the_mapping_that_lacks_them(check):
+    issue, problems = check(entries={"clutex": entry_yaml(city=None, website=None)})
+    assert issue is None
+    assert problems == [
+        f"{E}:1:1: error: city: missing required field",
+        f"{E}:1:1: error: website: missing required field",
+    ]
+
+
+def test_missing_required_field_of_a_contact_points_at_the_contact(check):
+    _, problems = check(entries={"clutex": entry_yaml(contacts=contact_yaml(consent=None))})
+    assert problems == [f"{E}:8:5: error: contacts[0].consent: missing required field"]
+
+
+def test_missing_required_field_of_a_label(check):
+    _, problems = check(entries={"clutex": entry_yaml(label="{level: gold}")})
+    assert problems == [f"{E}:12:8: error: label.valid_until: missing required field"]
+
+
+def test_missing_required_field_of_the_issue(check):
+    issue, problems = check(issue=issue_yaml(date=None))
+    assert issue is None
+    assert problems == ["issue.yaml:1:1: error: date: missing required field"]
+
+
+def test_an_entry_without_a_name_is_an_error_not_a_crash(check):
+    issue, problems = check(entries={"clutex": entry_yaml(name=None)})
+    assert issue is None
+    assert problems == [f"{E}:1:1: error: name: missing required field"]
+
+
+def test_unknown_field_suggests_the_near_miss(check):
+    _, problems = check(entries={"clutex": entry_yaml(webiste="https://www.clutex.cz")})
+    assert problems == [f"{E}:12:1: error: webiste: unknown field; did you mean 'website'?"]
+
+
+def test_unknown_field_in_issue_yaml(check):
+    _, problems = check(issue=issue_yaml(publsher="NCA"))
+    assert problems == ["issue.yaml:7:1: error: publsher: unknown field; did you mean 'publisher'?"]
+
+
+def test_duplicate_key(check):
+    _, problems = check(entries={"clutex": entry_yaml(stand="A1\nstand: B2")})
+    assert problems == [f"{E}:13:1: error: stand: duplicate field (first given on line 12)"]
+
+
+# --- types: PyYAML's surprises are errors, never silent conversions --------------------------
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"city": "no"},
+            f"{E}:3:7: error: city: expected text, got a true/false value; "
+            'YAML reads no as a true/false value: put it in quotes: "no"',
+        ),
+        (
+            {"founded": "010"},
+            f"{E}:12:10: error: founded: '010' is not a plain decimal number "
+            "(YAML reads leading zeros as octal); write it like 2006",
+        ),
+        (
+            {"stand": "2022-09-26"},
+            f"{E}:12:8: error: stand: expected text, got a date; "
+            'YAML reads 2022-09-26 as a date: put it in quotes: "2022-09-26"',
+        ),
+        (
+            {"contacts": contact_yaml(phone="+420601123456")},
+            f"{E}:9:12: error: contacts[0].phone: expected text, got a number; "
+            'YAML reads +420601123456 as a number: put it in quotes: "+420601123456"',
+        ),
+        (
+            {"members": "many"},
+            f"{E}:12:10: error: members: expected a whole number, got a text",
+        ),
+        (
+            {"contacts": contact_yaml(consent="'yes'")},
+            f"{E}:11:14: error: contacts[0].consent: expected true or false, got a text",
+        ),
+        (
+            {"ecosystems": "textiles"},
+            f"{E}:4:13: error: ecosystems: expected a list, got a text",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_an_error(check, fields, expected):
+    issue, problems = check(entries={"clutex": entry_yaml(**fields)})
+    assert issue is None
+    assert problems == [expected]
+
+
+def test_quoted_values_are_text(check):
+    issue, problems = check(
+        entries={"clutex": entry_yaml(city='"no"', stand='"2022-09-26"', founded="2006")}
+    )
+    assert problems == []
+    assert issue.entries[0].city == "no"
+    assert issue.entries[0].stand == "2022-09-26"
+    assert issue.entries[0].founded == 2006
+
+
+def test_issue_date_must_be_a_real_date(check):
+    _, problems = check(issue=issue_yaml(date="2022-13-01"))
+    assert problems == [
+        "issue.yaml:2:7: error: date: '2022-13-01' is not a date; write it as YYYY-MM-DD"
+    ]
+
+
+# --- ids and names ---------------------------------------------------------------------------
+def test_the_entry_id_is_the_file_stem_of_a_z_0_9_and_hyphen(check):
+    _, problems = check(entries={"Clutex": entry_yaml(), "nano_progress": entry_yaml()})
+    assert problems == [
+        "entries/Clutex.yaml: error: the file name 'Clutex' is the entry id: "
+        "use only a-z, 0-9 and '-'",
+        "entries/nano_progress.yaml: error: the file name 'nano_progress' is the entry id: "
+        "use only a-z, 0-9 and '-'",
+    ]
+
+
+def test_yml_files_are_refused_and_other_files_are_ignored_with_a_warning(check):
+    _, problems = check(files={"entries/nano.yml": entry_yaml(), "entries/notes.txt": "x"})
+    assert problems == [
+        "entries/nano.yml: error: entry files are regular files ending in .yaml",
+        "entries/notes.txt: warning: not an entry file (entries end in .yaml); it is ignored",
+    ]
+
+
+def test_two_entries_with_the_same_name(check):
+    same_cs = '{cs: "CLUTEX – klastr technické textilie, z. s.", en: Another Cluster}'
+    issue, problems = check(entries={"clutex": entry_yaml(), "copy": entry_yaml(name=same_cs)})
+    assert issue is None
+    assert problems == [
+        "entries/copy.yaml:1:7: error: name: 'CLUTEX – klastr technické textilie, z. s.' "
+        "is also the name of clutex.yaml; names must be unique"
+    ]
+
+
+def test_names_differing_only_in_case_and_spaces_are_the_same_name(check):
+    _, problems = check(
+        entries={
+            "a": entry_yaml(name="Klastr  Mechatronika"),
+            "b": entry_yaml(name="KLASTR mechatronika"),
+        }
+    )
+    assert problems == [
+        "entries/b.yaml:1:7: error: name: 'KLASTR mechatronika' is also the name of a.yaml; "
+        "names must be unique"
+    ]
+
+
+# --- region, ecosystems ----------------------------------------------------------------------
+def test_region_must_be_a_region_of_the_country(check):
+    _, problems = check(entries={"clutex": entry_yaml(region="SK-BL")})
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        f"{E}:2:9: error: region: 'SK-BL' is not an ISO 3166-2 region of CZ"
+    )
+
+
+def test_a_czech_district_is_not_a_region(check):
+    _, problems = check(entries={"clutex": entry_yaml(region="CZ-511")})
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{E}:2:9: error: region: 'CZ-511' is not an ISO 3166-2 region")
+
+
+def test_a_slovak_cluster_with_a_slovak_region_and_phone(check):
+    entry = entry_yaml(country="SK", region="SK-BL", contacts=contact_yaml(phone='"02 212 345 67"'))
+    issue, problems = check(entries={"clutex": entry})
+    assert problems == []
+    assert (issue.entries[0].country, issue.entries[0].region) == ("SK", "SK-BL")
+    assert issue.entries[0].contacts[0].phone == "+421221234567"  # default region = country
+
+
+def test_unknown_country(check):
+    _, problems = check(entries={"clutex": entry_yaml(country="XX")})
+    assert problems == [
+        f"{E}:12:10: error: country: 'XX' is not an ISO 3166-1 alpha-2 country code "
+        "(e.g. CZ, SK, PL)"
+    ]
+
+
+def test_unknown_ecosystem_suggests_the_nearest_id(check):
+    _, problems = check(entries={"clutex": entry_yaml(ecosystems="[textiles, helth]")})
+    assert problems == [
+        f"{E}:4:24: error: ecosystems[1]: 'helth' is not one of the 14 ecosystems; "
+        "did you mean 'health'?"
+    ]
+
+
+@pytest.mark.parametrize("listed", ["[]", "[digital, retail, health, tourism]"])
+def test_one_to_three_ecosystems(check, listed):
+    _, problems = check(entries={"clutex": entry_yaml(ecosystems=listed)})
+    count = 0 if listed == "[]" else 4
+    assert problems == [f"{E}:4:13: error: ecosystems: {count} ecosystems; give 1 to 3"]
+
+
+def test_an_ecosystem_listed_twice(check):
+    _, problems = check(entries={"clutex": entry_yaml(ecosystems="[digital, digital]")})
+    assert problems == [f"{E}:4:23: error: ecosystems[1]: 'digital' is listed twice"]
+
+
+# --- contacts: phone, e-mail, consent --------------------------------------------------------
+def test_a_ten_digit_czech_number_is_invalid(check):
+    _, problems = check(
+        entries={"clutex": entry_yaml(contacts=contact_yaml(phone='"+420 6011234567"'))}
+    )
+    assert problems == [
+        f"{E}:9:12: error: contacts[0].phone: '+420 6011234567' is not a valid phone number; "
+        "write it with the country code, e.g. +420 601 123 456"
+    ]
+
+
+@pytest.mark.parametrize("written", ['"+420 601 123 456"', '"601 123 456"', '"00420601123456"'])
+def test_a_valid_phone_is_stored_as_e164(check, written):
+    issue, problems = check(entries={"clutex": entry_yaml(contacts=contact_yaml(phone=written))})
+    assert problems == []
+    assert issue.entries[0].contacts[0].phone == "+420601123456"
+
+
+def test_email_syntax(check):
+    _, problems = check(
+        entries={"clutex": entry_yaml(contacts=contact_yaml(email="jana@@example.com"))}
+    )
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        f"{E}:10:12: error: contacts[0].email: 'jana@@example.com' is not an e-mail address: "
+    )
+
+
+def test_email_at_a_reserved_domain_is_accepted_without_a_network_lookup(check):
+    issue, problems = check(entries={"clutex": entry_yaml(contacts=contact_yaml(email="j@x.test"))})
+    assert problems == []
+    assert issue.entries[0].contacts[0].email == "j@x.test"
+
+
+def test_contact_without_consent_is_a_warning_and_left_out_of_print(check):
+    issue, problems = check(entries={"clutex": entry_yaml(contacts=contact_yaml(consent="false"))})
+    assert problems == [
+        f"{E}:11:14: warning: contacts[0].consent: Jana Nováková did not agree to be printed; "
+        "the contact is left out of print"
+    ]
+    assert issue is not None
+    assert issue.entries[0].printed_contacts == ()
+    assert issue.entries[0].index_contacts == ()
+
+
+# --- website, founded, label -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url", ["ftp://www.clutex.cz", "www.clutex.cz", "https://", "'https://[::1'"]
+)
+def test_website_must_be_http_or_https(check, url):
+    _, problems = check(entries={"clutex": entry_yaml(website=url)})
+    shown = url.strip("'")
+    assert problems == [
+        f"{E}:5:10: error: website: '{shown}' is not a web address; "
+        "write it as https://www.example.cz"
+    ]
+
+
+def test_founded_after_the_issue_year_is_refused(check):
+    _, problems = check(entries={"clutex": entry_yaml(founded="2023")})
+    assert problems == [
+        f"{E}:12:10: error: founded: 2023 is out of range; it must be between 1900 and 2022"
+    ]
+
+
+def test_founded_in_the_issue_year_is_fine(check):
+    issue, problems = check(entries={"clutex": entry_yaml(founded="2022")})
+    assert problems == []
+    assert issue.entries[0].founded == 2022
+
+
+def test_label_level(check):
+    _, problems = check(
+        entries={"clutex": entry_yaml(label="{level: platinum, valid_until: 2024-12-14}")}
+    )
+    assert problems == [
+        f"{E}:12:16: error: label.level: 'platinum' is not an ESCA label level "
+        "(bronze, silver, gold); choose one of: bronze, silver, gold"
+    ]
+
+
+def test_expired_label_is_a_warning(check):
+    issue, problems = check(
+        entries={"clutex": entry_yaml(label="{level: gold, valid_until: 2022-09-25}")}
+    )
+    assert problems == [
+        f"{E}:12:35: warning: label.valid_until: the gold label expired on 2022-09-25, "
+        "before the issue date; it is not printed"
+    ]
+    label = issue.entries[0].label
+    assert not label.valid_on(issue.date)
+
+
+def test_label_valid_on_the_issue_date(check):
+    issue, problems = check(
+        entries={"clutex": entry_yaml(label="{level: gold, valid_until: 2022-09-26}")}
+    )
+    assert problems == []
+    assert issue.entries[0].label.valid_on(issue.date)
+
+
+# --- logo ------------------------------------------------------------------------------------
+LOGO_FILES = {"logos/text.svg": "this is a plain text file, not an SVG\n", "logos/ok.svg": SVG}
+
+
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        ("logos/missing.svg", "'logos/missing.svg' does not exist in the issue folder"),
+        (
+            "../outside.svg",
+            "'../outside.svg' leaves the issue folder ('..'); put the logo into logos/",
+        ),
+        (
+            "/etc/passwd",
+            "'/etc/passwd' is an absolute path; give a path inside the issue folder, "
+            "e.g. logos/x.svg",
+        ),
+        (
+            "https://www.clutex.cz/logo.svg",
+            "'https://www.clutex.cz/logo.svg' is a URL; put the logo file into logos/ and give its "
+            "path, e.g. logos/x.svg",
+        ),
+        ("logos/text.svg", "'logos/text.svg' is not an SVG, PNG or JPEG file (by its content)"),
+        (
+            "logos/link.svg",
+            "'logos/link.svg' points outside the issue folder (a symlink?); "
+            "copy the file into logos/",
+        ),
+        (
+            '"logos/\\0.svg"',
+            "'logos/\x00.svg' contains a NUL character; give a path like logos/x.svg",
+        ),
+    ],
+)
+def test_logo_problems(tmp_path, build, logo, message):
+    (tmp_path / "outside.svg").write_bytes(SVG)
+    root = build(entries={"clutex": entry_yaml(logo=logo)}, files=LOGO_FILES)
+    os.symlink(tmp_path / "outside.svg", root / "logos" / "link.svg")
+    issue, report = load_issue(root)
+    assert issue is None
+    assert rendered(report, root) == [f"{E}:12:7: error: logo: {message}"]
+
+
+@pytest.mark.parametrize(("name", "content"), [("logos/x.svg", SVG), ("logos/x.png", PNG)])
+def test_svg_and_png_logos_are_accepted(check, name, content):
+    issue, problems = check(entries={"clutex": entry_yaml(logo=name)}, files={name: content})
+    assert problems == []
+    assert issue.entries[0].logo == (issue.root / name)
+
+
+def test_a_symlink_inside_the_issue_folder_is_fine(build):
+    root = build(entries={"clutex": entry_yaml(logo="logos/link.svg")}, files={"logos/ok.svg": SVG})
+    os.symlink("ok.svg", root / "logos" / "link.svg")
+    issue, report = load_issue(root)
+    assert report.problems == []
+    assert issue.entries[0].logo == issue.root / "logos" / "ok.svg"
+
+
+# --- order -----------------------------------------------------------------------------------
+TWO = {"clutex": entry_yaml(), "nano": entry_yaml(name="NANOPROGRESS, z. s.")}
+
+
+def test_manual_order_lists_every_entry(check):
+    _, problems = check(issue=issue_yaml(order="manual", manual_order="[clutex]"), entries=TWO)
+    assert problems == [
+        "issue.yaml:7:15: error: manual_order: does not list nano; list every entry exactly once"
+    ]
+
+
+def test_manual_order_duplicate_and_unknown_ids(check):
+    order = issue_yaml(order="manual", manual_order="[clutex, nano, clutex, nanoo]")
+    _, problems = check(issue=order, entries=TWO)
+    assert problems == [
+        "issue.yaml:7:30: error: manual_order[2]: 'clutex' is listed twice",
+        "issue.yaml:7:38: error: manual_order[3]: no entry 'nanoo' in entries/; "
+        "did you mean 'nano'?",
+    ]
+
+
+def test_order_manual_needs_manual_order(check):
+    _, problems = check(issue=issue_yaml(order="manual"), entries=TWO)
+    assert problems == [
+        "issue.yaml:1:1: error: manual_order: missing; 'order: manual' needs the list of entry "
+        "ids in printed order"
+    ]
+
+
+def test_manual_order_is_the_printed_order(check):
+    issue, problems = check(
+        issue=issue_yaml(order="manual", manual_order="[nano, clutex]"), entries=TWO
+    )
+    assert problems == []
+    assert [e.id for e in ordered_entries(issue, "cs")] == ["nano", "clutex"]
+    assert [e.id for e in ordered_entries(issue, "en")] == ["nano", "clutex"]
+
+
+def test_manual_order_without_order_manual_is_ignored_with_a_warning(check):
+    issue, problems = check(issue=issue_yaml(manual_order="[nano, clutex]"), entries=TWO)
+    assert problems == [
+        "issue.yaml:7:15: warning: manual_order: ignored, because order is not 'manual'"
+    ]
+    assert [e.id for e in ordered_entries(issue, "cs")] == ["clutex", "nano"]
+
+
+def test_unknown_order_and_layout(check):
+    _, problems = check(issue=issue_yaml(order="alphabetical", layout="a4-magazine"))
+    assert len(problems) == 2
+    # the list of layouts grows as layouts are added
+    assert problems[0].startswith(
+        "issue.yaml:5:9: error: layout: 'a4-magazine' is not a layout under layouts/; "
+    )
+    assert "a5-booklet" in problems[0]
+    assert problems[1] == (
+        "issue.yaml:6:8: error: order: 'alphabetical' is not name or manual; "
+        "choose one of: name, manual"
+    )
+
+
+# --- files: encoding, emptiness, YAML syntax -------------------------------------------------
+def test_a_windows_1250_file_is_reported_as_not_utf8(check):
+    text = entry_yaml(name="CLUTEX", description="Klastr.", city="Plzeň")
+    issue, problems = check(entries={"clutex": text.encode("cp1250")})
+    assert issue is None
+    assert problems == [
+        f"{E}:3:11: error: the file is not UTF-8 (byte 0xF2; a Windows-1250 file from a Czech "
+        "editor is likely); save it as UTF-8"
+    ]
+
+
+def test_the_column_of_a_bad_byte_counts_characters(check):
+    good = entry_yaml(city="Žďár nad Sázavou, Plze@").encode("utf-8")
+    _, problems = check(entries={"clutex": good.replace(b"@", "ň".encode("cp1250"))})
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{E}:3:29: error: the file is not UTF-8 (byte 0xF2")
+
+
+def test_a_utf8_bom_is_accepted(check):
+    bom = b"\xef\xbb\xbf"
+    issue, problems = check(
+        issue=bom + issue_yaml().encode(), entries={"clutex": bom + entry_yaml().encode()}
+    )
+    assert problems == []
+    assert issue.title.get("cs") == "KLASTROVINY"
+    assert issue.entries[0].name.get("cs").startswith("CLUTEX")
+
+
+def test_positions_after_a_bom_are_those_an_editor_shows(check):
+    bom = b"\xef\xbb\xbf"
+    _, problems = check(entries={"clutex": bom + entry_yaml(city="no").encode()})
+    assert problems[0].startswith(f"{E}:3:7: error: city: expected text")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# nothing here yet\n"])
+def test_an_empty_entry_file_is_an_error(check, text):
+    issue, problems = check(entries={"clutex": text})
+    assert issue is None
+    assert problems == [f"{E}: error: the file is empty; fill it in or delete it"]
+
+
+def test_an_empty_issue_yaml_is_an_error(check):
+    _, problems = check(issue="")
+    assert problems == ["issue.yaml: error: the file is empty; fill it in or delete it"]
+
+
+def test_yaml_syntax_error_has_line_and_column(check):
+    _, problems = check(entries={"clutex": entry_yaml(city="Liberec: centrum")})
+    assert problems == [f"{E}:3:14: error: YAML syntax error: mapping values are not allowed here"]
+
+
+def test_unclosed_flow_sequence(check):
+    _, problems = check(entries={"clutex": entry_yaml(ecosystems="[textiles, health")})
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{E}:5:8: error: YAML syntax error: ")
+
+
+def test_a_control_character_is_a_syntax_error_with_a_position(check):
+    _, problems = check(entries={"clutex": entry_yaml(city="Lib\x01erec")})
+    assert problems == [
+        f"{E}:3:10: error: YAML syntax error: special characters are not allowed (character U+0001)"
+    ]
+
+
+def test_yaml_aliases_are_refused(check):
+    _, problems = check(entries={"clutex": entry_yaml(city="&seat Liberec", stand="*seat")})
+    assert problems == [
+        f"{E}:12:8: error: YAML syntax error: YAML aliases (*seat) are not allowed; "
+        "write the value out"
+    ]
+
+
+def test_a_billion_laughs_is_refused_quickly(check):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    _, problems = check(entries={"clutex": "\n".join(lines) + "\n"})
+    assert problems == [
+        f"{E}:2:10: error: YAML syntax error: YAML aliases (*a0) are not allowed; "
+        "write the value out"
+    ]
+
+
+def test_deep_nesting_is_an_error_not_a_crash(check):
+    _, problems = check(entries={"clutex": "[" * 5000})
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{E}:1:51: error: YAML syntax error: values nested more than")
+
+
+def test_a_list_instead_of_a_mapping(check):
+    _, problems = check(entries={"clutex": "- name: CLUTEX\n"})
+    assert problems == [
+        f"{E}:1:1: error: expected a mapping of fields (key: value lines), got a list"
+    ]
+
+
+# --- texts in the edition languages and Markdown ---------------------------------------------
+def test_a_text_missing_in_an_edition_language_is_a_warning_naming_the_field(check):
+    entry = entry_yaml(description="{cs: Klastr technických textilií.}")
+    issue, problems = check(entries={"clutex": entry})
+    assert problems == [
+        f"{E}:6:14: warning: description: no 'en' text; the en edition prints the cs text"
+    ]
+    description = issue.entries[0].description
+    assert description.get("en", issue.fallback("en")) == "Klastr technických textilií."
+
+
+def test_a_missing_contact_role_language_names_the_nested_field(check):
+    entry = entry_yaml(contacts=contact_yaml(role="{en: cluster manager}"))
+    _, problems = check(entries={"clutex": entry})
+    assert problems == [
+        f"{E}:12:11: warning: contacts[0].role: no 'cs' text; the cs edition prints the en text"
+    ]
+
+
+def test_a_text_in_a_language_that_is_not_an_edition(check):
+    issue, problems = check(issue=issue_yaml(languages="[cs]"))
+    assert issue is not None
+    assert problems == [
+        f"{E}:1:57: warning: name.en: 'en' is not an edition of this issue (languages: cs); "
+        "it is not printed",
+        f"{E}:6:49: warning: description.en: 'en' is not an edition of this issue "
+        "(languages: cs); it is not printed",
+    ]
+
+
+@pytest.mark.parametrize("name", ["{}", "{en: Only English}"])
+def test_a_required_text_with_no_edition_language_is_an_error(check, name):
+    issue, problems = check(
+        issue=issue_yaml(languages="[cs]"),
+        entries={"clutex": entry_yaml(name=name, description="Klastr.")},
+    )
+    assert issue is None
+    assert f"{E}:1:7: error: name: no text in a language of this issue (cs)" in problems
+
+
+def test_a_markdown_link_to_a_local_file_is_refused(check):
+    entry = entry_yaml(description="{cs: 'Viz [heslo](file:///etc/passwd).', en: See our site.}")
+    _, problems = check(entries={"clutex": entry})
+    assert problems == [
+        f"{E}:6:19: error: description.cs: link target 'file:///etc/passwd' is not allowed; "
+        "use an http(s) or mailto link"
+    ]
+
+
+def test_a_markdown_link_in_the_foreword_is_checked_too(check):
+    _, problems = check(issue=issue_yaml(foreword="'[x](javascript:alert(1))'"))
+    assert problems == [
+        "issue.yaml:7:11: error: foreword: link target 'javascript:alert(1)' is not allowed; "
+        "use an http(s) or mailto link"
+    ]
+
+
+def test_web_and_mail_links_are_fine(check):
+    text = "'[web](https://www.clutex.cz), [mail](mailto:info@clutex.example)'"
+    _, problems = check(entries={"clutex": entry_yaml(description=text)})
+    assert problems == []
+
+
+# --- the whole run ---------------------------------------------------------------------------
+def test_all_problems_of_all_files_in_one_run(check):
+    issue, problems = check(
+        issue=issue_yaml(date="tomorrow"),
+        entries={
+            "a": entry_yaml(name="A", city=None),
+            "b": entry_yaml(name="B", region="CZ-99"),
+            "c": "name: [unclosed\n",
+        },
+    )
+    assert issue is None
+    assert [line.split(": error")[0] for line in problems] == [
+        "entries/a.yaml:1:1",
+        "entries/b.yaml:2:9",
+        "entries/c.yaml:2:1",
+        "issue.yaml:2:7",
+    ]
+
+
+def test_errors_come_before_warnings(check):
+    _, problems = check(
+        entries={
+            "a": entry_yaml(name="A", contacts=contact_yaml(consent="false")),
+            "b": entry_yaml(name="B", city="yes"),
+        }
+    )
+    assert [line.split(": ")[1] for line in problems] == ["error", "warning"]
+    assert problems[0].startswith("entries/b.yaml:3:7: error: city:")
+    assert problems[1].startswith("entries/a.yaml:11:14: warning: contacts[0].consent:")
+
+
+def test_no_entries(check):
+    issue, problems = check(entries={})
+    assert issue is None
+    assert problems == ["entries: error: the issue has no entries"]
+
+
+def test_a_folder_without_issue_yaml(tmp_path):
+    issue, report = load_issue(tmp_path)
+    assert issue is None
+    assert [str(p.message) for p in report.problems] == ["the issue folder has no issue.yaml"]
+
+
+def test_a_folder_that_does_not_exist(tmp_path):
+    issue, report = load_issue(tmp_path / "nope")
+    assert issue is None
+    assert [p.message for p in report.problems] == ["no such issue folder"]
+
+
+def test_problem_prints_as_path_line_col_severity_field_message(build):
+    root = build(entries={"clutex": entry_yaml(city="no")})
+    _, report = load_issue(root)
+    (problem,) = report.problems
+    assert (problem.location.line, problem.location.column, problem.field) == (3, 7, "city")
+    assert str(problem).endswith(
+        f"{E}:3:7: error: city: expected text, got a true/false value; "
+        'YAML reads no as a true/false value: put it in quotes: "no"'
+    )
+
+
+def test_entries_are_checked_even_when_issue_yaml_is_broken(check):
+    _, problems = check(issue="- not a mapping\n", entries={"clutex": entry_yaml(city="no")})
+    assert [line.split(": error")[0] for line in problems] == [
+        f"{E}:3:7",
+        "issue.yaml:1:1",
+    ]
+
+
+def test_a_broken_entry_is_not_also_unknown_to_manual_order(check):
+    entries = {"clutex": entry_yaml(), "nano": entry_yaml(name="NANOPROGRESS", city="no")}
+    _, problems = check(
+        issue=issue_yaml(order="manual", manual_order="[clutex, nano]"), entries=entries
+    )
+    assert len(problems) == 1
+    assert problems[0].startswith("entries/nano.yaml:3:7: error: city:")

@@ -37,7 +37,8 @@ class BuildResult:
     report: Report = field(default_factory=Report)
 
 
-def build_issue(issue_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildResult:
+    options = options or BuildOptions()
     issue, report = load_issue(Path(issue_dir))
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; nothing was built", report)
@@ -84,7 +85,7 @@ def _render_edition(edition: Edition, report: Report, options: BuildOptions) -> 
     overflow = check_page_budget(result.document, edition.entries, layout, edition.lang)
     if overflow.errors:
         raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
-    main_pdf = result.document.write_pdf()
+    main_pdf = result.pdf
     pages = len(result.document.pages)
     notes = notes_pages_needed(pages, layout.pages_multiple)
     notes_pdf = _notes_pdf(edition, notes) if notes else None
@@ -94,12 +95,14 @@ def _render_edition(edition: Edition, report: Report, options: BuildOptions) -> 
 def _notes_pdf(edition: Edition, count: int) -> bytes:
     env = edition.layout.jinja_environment()
     html = env.get_template("notes.html.j2").render(
-        lang=edition.lang, layout=edition.layout, w=wording()[edition.lang], count=count,
+        lang=edition.lang,
+        layout=edition.layout,
+        w=wording()[edition.lang],
+        count=count,
         lines=NOTES_LINES,
     )
-    result = typeset(html, stylesheets(edition.layout, edition), edition.layout,
-                     edition.issue.root)
-    return result.document.write_pdf()
+    result = typeset(html, stylesheets(edition.layout, edition), edition.layout, edition.issue.root)
+    return result.pdf
 
 
 def stylesheets(layout: Layout, edition: Edition, print_mode: bool = False):
@@ -111,7 +114,9 @@ def stylesheets(layout: Layout, edition: Edition, print_mode: bool = False):
         if name.endswith(".j2"):
             env = env or layout.jinja_environment()
             text = env.get_template(name).render(
-                layout=layout, colours=ecosystem_colours(), print=print_mode,
+                layout=layout,
+                colours=ecosystem_colours(),
+                print=print_mode,
                 colour=lambda c: _css_colour(c, print_mode),
             )
         else:
@@ -140,8 +145,11 @@ def _languages(issue_languages: tuple[str, ...], requested: str | None) -> tuple
     if requested == "all":
         return issue_languages
     if requested not in issue_languages:
-        raise KlastrovinyError("usage", f"this issue has no '{requested}' edition; its "
-                               f"languages are {', '.join(issue_languages)}")
+        raise KlastrovinyError(
+            "usage",
+            f"this issue has no '{requested}' edition; its "
+            f"languages are {', '.join(issue_languages)}",
+        )
     return (requested,)
 
 

@@ -22,8 +22,12 @@ def main() -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="klastroviny")
-@click.option("--traceback", "show_traceback", is_flag=True, help="Show the full traceback of "
-              "an internal error instead of saving it to a file.")
+@click.option(
+    "--traceback",
+    "show_traceback",
+    is_flag=True,
+    help="Show the full traceback of an internal error instead of saving it to a file.",
+)
 @click.pass_context
 def cli(ctx: click.Context, show_traceback: bool) -> None:
     """Build KLASTROVINY, the bulletin of the Czech National Cluster Association, from one YAML
@@ -50,7 +54,7 @@ def check(ctx: click.Context, issue_dir: Path, strict: bool) -> None:
         if report.errors or (strict and report.warnings):
             raise SystemExit(1)
         click.echo(
-            f"{issue_dir}: OK, {len(issue.entries)} entries, "
+            f"{issue_dir}: OK, {_count(len(issue.entries), 'entry', 'entries')}, "
             f"editions {', '.join(issue.languages)}, layout {issue.layout}"
         )
 
@@ -66,8 +70,8 @@ def print_report(report: Report) -> None:
         click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def guarded(ctx: click.Context, run) -> None:
@@ -106,13 +110,26 @@ def _save_traceback() -> str:
 
 @cli.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["cs", "en", "all"]), default=None,
-              help="Edition to build; default: the issue's first language.")
+@click.option(
+    "--lang",
+    type=click.Choice(["cs", "en", "all"]),
+    default=None,
+    help="Edition to build; default: the issue's first language.",
+)
 @click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write the PDF to this file (one edition).")
-@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the PDFs; default build/<slug>/.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the PDF to this file (one edition).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the PDFs; default build/<slug>/.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_context
 def build(ctx, issue_dir: Path, lang, layout, output, out_dir, strict) -> None:
@@ -126,8 +143,14 @@ def build(ctx, issue_dir: Path, lang, layout, output, out_dir, strict) -> None:
         from klastroviny.build import build_issue
         from klastroviny.options import BuildOptions
 
-        options = BuildOptions(lang=lang, layout=layout, output=output, out_dir=out_dir,
-                               strict=strict, progress=_progress_printer())
+        options = BuildOptions(
+            lang=lang,
+            layout=layout,
+            output=output,
+            out_dir=out_dir,
+            strict=strict,
+            progress=_progress_printer(),
+        )
         result = build_issue(issue_dir, options)
         if sys.stderr.isatty():
             click.echo("", err=True)

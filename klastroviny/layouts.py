@@ -57,8 +57,11 @@ class Layout:
         for folder in folders:
             if (folder / name).is_file():
                 return folder / name
-        raise KlastrovinyError("layout", f"layout {self.name}: no file '{name}' in "
-                               + ", ".join(str(folder) for folder in folders))
+        raise KlastrovinyError(
+            "layout",
+            f"layout {self.name}: no file '{name}' in "
+            + ", ".join(str(folder) for folder in folders),
+        )
 
     def jinja_environment(self) -> jinja2.Environment:
         loaders = [jinja2.FileSystemLoader(str(folder)) for folder in self.search_path]

@@ -108,12 +108,16 @@ def render_html(edition: Edition) -> str:
         )
     except jinja2.TemplateSyntaxError as error:
         report = Report()
-        report.error(Location(Path(error.filename or error.name or "?"), error.lineno, 1), "",
-                     f"template syntax error: {error.message}")
+        report.error(
+            Location(Path(error.filename or error.name or "?"), error.lineno, 1),
+            "",
+            f"template syntax error: {error.message}",
+        )
         raise KlastrovinyError("layout", "a layout template is broken", report) from None
     except jinja2.UndefinedError as error:
-        raise KlastrovinyError("layout", f"a layout template uses an unknown name: "
-                               f"{error.message}") from None
+        raise KlastrovinyError(
+            "layout", f"a layout template uses an unknown name: {error.message}"
+        ) from None
     except jinja2.TemplateNotFound as error:
         raise KlastrovinyError("layout", f"layout template not found: {error.name}") from None
 
@@ -132,13 +136,23 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         country=lambda code: vocabulary.country_name(code, lang),
         ecosystem=lambda ecosystem: vocabulary.ecosystem_name(ecosystem, lang),
         short_name=lambda entry: edition.craft(
-            entry.display_short_name(lang, edition.issue.fallback(lang))),
+            entry.display_short_name(lang, edition.issue.fallback(lang))
+        ),
         logo_src=lambda entry: entry.logo.relative_to(edition.issue.root).as_posix(),
         qr=lambda entry: qr_code(entry, edition),
+        email=email_with_breaks,
         web=lambda url: url.split("://", 1)[-1].removeprefix("www.").rstrip("/"),
     )
     env.tests["valid_label"] = lambda entry: bool(
-        entry.label and entry.label.valid_on(edition.issue.date))
+        entry.label and entry.label.valid_on(edition.issue.date)
+    )
+
+
+def email_with_breaks(address: str) -> Markup:
+    """An e-mail address that may break only after '@' or before a dot, never mid-word."""
+    local, _, domain = address.partition("@")
+    parts = [str(Markup.escape(part)) for part in domain.split(".")]
+    return Markup.escape(local) + Markup("@<wbr>") + Markup("<wbr>.").join(map(Markup, parts))
 
 
 def qr_code(entry: Entry, edition: Edition) -> Markup:
@@ -158,7 +172,8 @@ def qr_code(entry: Entry, edition: Edition) -> Markup:
             url=entry.website,
             org=entry.name.get(edition.lang, edition.issue.fallback(edition.lang)),
             title=person.role.get(edition.lang, edition.issue.fallback(edition.lang))
-            if person.role else None,
+            if person.role
+            else None,
         )
     else:
         data = entry.website

@@ -7,6 +7,7 @@ refused and reported. WeasyPrint's warnings are captured and reported as ours.
 from __future__ import annotations
 
 import logging
+import os
 import mimetypes
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -17,7 +18,10 @@ from urllib.parse import unquote, urlsplit
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout
 from klastroviny.model import Entry
-from klastroviny.resources import ASSETS_DIR
+from klastroviny.resources import ASSETS_DIR, FONTS_DIR
+
+# Fontconfig sees only the bundled fonts; set before WeasyPrint (Pango) first loads a font.
+os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
 PX_PER_MM = 96 / 25.4
 LINE_MM = 12.5 * 25.4 / 72  # one line of body text on A5
@@ -42,7 +46,8 @@ class SandboxFetcher:
             raise ValueError(f"refused by the klastroviny sandbox: {url}")
         mime, _ = mimetypes.guess_type(path.name)
         return URLFetcherResponse(
-            url=path.as_uri(), body=path.read_bytes(),
+            url=path.as_uri(),
+            body=path.read_bytes(),
             headers={"Content-Type": mime or "application/octet-stream"},
         )
 
@@ -63,7 +68,8 @@ class SandboxFetcher:
 
 @dataclass
 class Typeset:
-    document: object  # weasyprint.Document
+    document: object  # weasyprint.Document, for measuring pages
+    pdf: bytes
     warnings: Report
 
 
@@ -93,8 +99,13 @@ def _listening(name: str, level: int, on_record):
         logger.propagate = old_propagate
 
 
-def typeset(html: str, stylesheets: list[tuple[Path, str]], layout: Layout, issue_root: Path,
-            on_page: Callable[[int], None] | None = None) -> Typeset:
+def typeset(
+    html: str,
+    stylesheets: list[tuple[Path, str]],
+    layout: Layout,
+    issue_root: Path,
+    on_page: Callable[[int], None] | None = None,
+) -> Typeset:
     """Lay out one HTML document. `stylesheets` are (file, css text) in cascade order."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -112,19 +123,29 @@ def typeset(html: str, stylesheets: list[tuple[Path, str]], layout: Layout, issu
             on_page(int(record.args[0]))
 
     font_config = FontConfiguration()
-    with _listening("weasyprint", logging.WARNING, on_warning), \
-            _listening("weasyprint.progress", logging.INFO, on_progress):
-        css = [CSS(string=text, base_url=path.as_uri(), url_fetcher=fetcher,
-                   font_config=font_config) for path, text in stylesheets]
-        document = HTML(string=html, base_url=issue_root.as_uri() + "/",
-                        url_fetcher=fetcher).render(stylesheets=css, font_config=font_config)
+    with (
+        _listening("weasyprint", logging.WARNING, on_warning),
+        _listening("weasyprint.progress", logging.INFO, on_progress),
+    ):
+        css = [
+            CSS(string=text, base_url=path.as_uri(), url_fetcher=fetcher, font_config=font_config)
+            for path, text in stylesheets
+        ]
+        document = HTML(
+            string=html, base_url=issue_root.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=css, font_config=font_config)
+        pdf = document.write_pdf()
     if fetcher.refused:
         report = Report()
         for url in sorted(set(fetcher.refused)):
-            report.error(Location(issue_root), "", f"refused to load '{url}': only files inside "
-                         "the issue folder, the layout and assets/ may be used")
+            report.error(
+                Location(issue_root),
+                "",
+                f"refused to load '{url}': only files inside "
+                "the issue folder, the layout and assets/ may be used",
+            )
         raise KlastrovinyError("sandbox", "the bulletin refers to files it may not use", report)
-    return Typeset(document, warnings)
+    return Typeset(document, pdf, warnings)
 
 
 def check_page_budget(document, entries: tuple[Entry, ...], layout: Layout, lang: str) -> Report:
@@ -142,7 +163,9 @@ def check_page_budget(document, entries: tuple[Entry, ...], layout: Layout, lang
         height = (end_page - start_page) * layout.content_height_mm + (end_y - page_top)
         overflow = height - available
         if overflow > 0.2:
-            report.error(Location(entry.source), "", _overflow_message(entry, overflow, layout, lang))
+            report.error(
+                Location(entry.source), "", _overflow_message(entry, overflow, layout, lang)
+            )
     return report
 
 
@@ -153,6 +176,7 @@ def _overflow_message(entry: Entry, overflow_mm: float, layout: Layout, lang: st
     field = f"description.{lang}" if lang in in_lang else "description"
     words = len(entry.description.get(lang).split())
     offer = f" or offer.{lang}" if entry.offer else ""
-    return (f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
-            f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words){offer}")
-
+    return (
+        f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
+        f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words){offer}"
+    )

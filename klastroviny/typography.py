@@ -29,10 +29,34 @@ _PHONE = re.compile(r"\+\d{1,3}(?: \d{2,4}){2,4}")
 _NUMBER_RANGE = re.compile(r"(?<![\w\-+])(\d+)-(\d+)(?![\w\-])")
 _SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
 
-CZECH_MONTHS = ("ledna", "února", "března", "dubna", "května", "června", "července", "srpna",
-                "září", "října", "listopadu", "prosince")
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")
+CZECH_MONTHS = (
+    "ledna",
+    "února",
+    "března",
+    "dubna",
+    "května",
+    "června",
+    "července",
+    "srpna",
+    "září",
+    "října",
+    "listopadu",
+    "prosince",
+)
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def craft(text: str, lang: str) -> str:

@@ -29,7 +29,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         Path(temp_name).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise KlastrovinyError(
-                "output", f"cannot write {display_path(path)}: {error.strerror}; "
-                "the previous file is unchanged"
+                "output",
+                f"cannot write {display_path(path)}: {error.strerror}; "
+                "the previous file is unchanged",
             ) from None
         raise

@@ -28,7 +28,7 @@ def test_a_valid_issue_passes(tmp_path, run):
     result = run("check", "issue")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert result.stdout == "issue: OK, 1 entries, editions cs, en, layout a5-booklet\n"
+    assert result.stdout == "issue: OK, 1 entry, editions cs, en, layout a5-booklet\n"
 
 
 def test_a_broken_issue_fails_with_file_line_col(tmp_path, run):

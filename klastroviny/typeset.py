@@ -7,8 +7,8 @@ refused and reported. WeasyPrint's warnings are captured and reported as ours.
 from __future__ import annotations
 
 import logging
-import os
 import mimetypes
+import os
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,7 +154,8 @@ def check_page_budget(document, entries: tuple[Entry, ...], layout: Layout, lang
     where: dict[str, tuple[int, float]] = {}
     for number, page in enumerate(document.pages):
         for anchor, (_, y, *_) in page.anchors.items():
-            where[anchor] = (number, y / PX_PER_MM)
+            # An element split over pages has an anchor on each; where it starts counts.
+            where.setdefault(anchor, (number, y / PX_PER_MM))
     available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
     for entry in entries:
         start_page, start_y = where[f"entry-{entry.id}"]

@@ -30,3 +30,221 @@ def check(build):
         return issue, rendered(report, root)
 
     return check
+
+
+# --- Built bulletins, shared by test_build.py and test_pdf_pixels.py --------------------------
+# Rendering is slow (seconds per edition), so each PDF below is built once per test session.
+
+import contextlib  # noqa: E402
+import re  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from functools import cached_property  # noqa: E402
+
+from builders import contact_yaml, entry_yaml  # noqa: E402
+
+from klastroviny import vocabulary  # noqa: E402
+from klastroviny.layouts import load_layout, wording  # noqa: E402
+from klastroviny.resources import PROJECT_ROOT  # noqa: E402
+
+SAMPLE_ISSUE_DIR = PROJECT_ROOT / "issues" / "2022-09-prague"
+
+# One entry whose first contact did not consent to print and whose last one is not in the index.
+SMALL_CONTACTS = (
+    contact_yaml(
+        name="Ota Nesouhlasný",
+        phone='"+420 602 111 222"',
+        email="ota.nesouhlasny@example.com",
+        consent="false",
+    )
+    + contact_yaml()
+    + contact_yaml(
+        name="Petr Mimoindex",
+        phone='"+420 603 333 444"',
+        email="petr.mimoindex@example.com",
+        in_index="false",
+    )
+)
+
+
+@contextlib.contextmanager
+def isolated_build_env():
+    """build_issue sets SOURCE_DATE_EPOCH (with setdefault) from the issue's date; keep that
+    from leaking from one build into the next and into other tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        yield
+
+
+def run_build(issue_dir: Path, **options):
+    """build_issue(issue_dir, BuildOptions(**options)) with a clean environment."""
+    from klastroviny.build import build_issue
+    from klastroviny.options import BuildOptions
+
+    with isolated_build_env():
+        return build_issue(issue_dir, BuildOptions(**options))
+
+
+def flat(text: str) -> str:
+    """Extracted text as one line: hyphenation at line ends undone, every run of white space
+    (no-break spaces and line ends too) a single space."""
+    text = text.replace("\u2010\n", "").replace("\u00ad", "").replace("-\n", "-")
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    group: str  # ecosystem heading as printed
+    short: str  # cluster short name as printed
+    person: str  # contact name with titles as printed
+    page_ref: int  # the page number printed at the row's end
+    pdf_page: int  # 0-based index of the PDF page the row is on
+
+
+class BuiltPdf:
+    """One built edition: its file, the issue model, and lazily extracted text (pypdf)."""
+
+    def __init__(self, path: Path, lang: str, issue_dir: Path, layout_name: str | None = None):
+        from pypdf import PdfReader
+
+        from klastroviny.validate import load_issue
+
+        self.path = path
+        self.lang = lang
+        self.issue, _ = load_issue(issue_dir)
+        self.layout = load_layout(layout_name or self.issue.layout, self.issue.root)
+        self.reader = PdfReader(path)
+        self.words = wording()[lang]
+        self._plain: dict[int, str] = {}
+        self._layout: dict[int, str] = {}
+
+    @property
+    def page_count(self) -> int:
+        return len(self.reader.pages)
+
+    def text(self, index: int) -> str:
+        if index not in self._plain:
+            self._plain[index] = self.reader.pages[index].extract_text()
+        return self._plain[index]
+
+    def lines(self, index: int) -> list[str]:
+        """The page's lines top to bottom (pypdf layout mode), spaces normalised."""
+        if index not in self._layout:
+            self._layout[index] = self.reader.pages[index].extract_text(extraction_mode="layout")
+        return [flat(line) for line in self._layout[index].splitlines() if line.strip()]
+
+    @cached_property
+    def destinations(self) -> dict[str, int]:
+        """Named destination (the HTML ids) -> 0-based page index."""
+        return {
+            name: self.reader.get_destination_page_number(dest)
+            for name, dest in self.reader.named_destinations.items()
+        }
+
+    def page_of(self, anchor: str) -> int:
+        return self.destinations[anchor]
+
+    @cached_property
+    def entries(self):
+        from klastroviny.collation import ordered_entries
+
+        return ordered_entries(self.issue, self.lang)
+
+    def short_name(self, entry) -> str:
+        return flat(entry.display_short_name(self.lang, self.issue.fallback(self.lang)))
+
+    def name(self, entry) -> str:
+        return flat(entry.name.get(self.lang, self.issue.fallback(self.lang)))
+
+    def ecosystem(self, ecosystem: str) -> str:
+        return vocabulary.ecosystem_name(ecosystem, self.lang)
+
+    def pages_between(self, first_anchor: str, end_anchor: str) -> range:
+        """Pages from the one of first_anchor up to (not including) the one of end_anchor."""
+        return range(self.page_of(first_anchor), self.page_of(end_anchor))
+
+    @cached_property
+    def notes_pages(self) -> list[int]:
+        heading = self.words["notes"]
+        return [i for i in range(self.page_count) if flat(self.text(i)) == heading]
+
+    @cached_property
+    def contact_index_pages(self) -> list[int]:
+        pages = self.pages_between("contact-index", "back")
+        return [i for i in pages if i not in self.notes_pages]
+
+    @cached_property
+    def contact_index_rows(self) -> list[IndexRow]:
+        """Rows of the contact index as printed: heading, short name, person, page number."""
+        groups = {self.ecosystem(e) for e in vocabulary.ECOSYSTEMS}
+        shorts = sorted({self.short_name(e) for e in self.entries}, key=len, reverse=True)
+        rows, group = [], None
+        for index in self.contact_index_pages:
+            for line in self.lines(index):
+                if line in groups:
+                    group = line
+                    continue
+                short = next((s for s in shorts if line.startswith(s + " ")), None)
+                match = re.fullmatch(r"(.*\S) (\d+)", line)
+                if short is None or match is None:
+                    continue
+                person = match.group(1)[len(short) :].strip()
+                rows.append(IndexRow(group, short, person, int(match.group(2)), index))
+        return rows
+
+    @cached_property
+    def ecosystem_index(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """[(heading, [(short name, page number), …]), …] as printed."""
+        groups = {self.ecosystem(e) for e in vocabulary.ECOSYSTEMS}
+        shorts = sorted({self.short_name(e) for e in self.entries}, key=len, reverse=True)
+        result: list[tuple[str, list[tuple[str, int]]]] = []
+        for index in self.pages_between("ecosystem-index", "contact-index"):
+            for line in self.lines(index):
+                if line in groups:
+                    result.append((line, []))
+                    continue
+                short = next((s for s in shorts if line.startswith(s)), None)
+                if short is None or not result:
+                    continue
+                rest = re.fullmatch(r"[ .]*(\d+)", line[len(short) :])
+                if rest:
+                    result[-1][1].append((short, int(rest.group(1))))
+        return result
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("built")
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(built_dir) -> dict[str, BuiltPdf]:
+    """The sample issue built once per session in both languages (a5-booklet)."""
+    out = built_dir / "sample"
+    result = run_build(SAMPLE_ISSUE_DIR, lang="all", out_dir=out)
+    return {o.lang: BuiltPdf(o.path, o.lang, SAMPLE_ISSUE_DIR) for o in result.outputs}
+
+
+@pytest.fixture(scope="session")
+def sample_a4_pdf(built_dir) -> BuiltPdf:
+    """The sample issue in the a4 layout, Czech only."""
+    out = built_dir / "sample-a4"
+    result = run_build(SAMPLE_ISSUE_DIR, lang="cs", layout="a4", out_dir=out)
+    (output,) = result.outputs
+    return BuiltPdf(output.path, "cs", SAMPLE_ISSUE_DIR, "a4")
+
+
+@pytest.fixture(scope="session")
+def small_issue_dir(built_dir) -> Path:
+    """A one-entry issue (a copy is made for each use that writes): contacts with and without
+    consent, in and out of the index."""
+    return make_issue(
+        built_dir / "small-src", entries={"clutex": entry_yaml(contacts=SMALL_CONTACTS)}
+    )
+
+
+@pytest.fixture(scope="session")
+def small_build(built_dir, small_issue_dir):
+    """The small issue built once, both editions: (BuildResult, {lang: BuiltPdf})."""
+    result = run_build(small_issue_dir, lang="all", out_dir=built_dir / "small")
+    return result, {o.lang: BuiltPdf(o.path, o.lang, small_issue_dir) for o in result.outputs}
+

@@ -1,0 +1,276 @@
+"""What the printed page shows, from pixels (pypdfium2): the circles to mark in the contact index
+are drawn, and the QR code on a profile is a square of the right size that decodes to the
+contact's vCard. Positions come from the layout's geometry (page margins, CSS of bulletin.css)."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+import segno
+from segno import consts
+from segno import encoder as qr_encoder
+
+DPI = 100
+MM = DPI / 25.4  # pixels per millimetre at DPI
+PT_PER_MM = 72 / 25.4
+DARK = 160  # grey level below which a pixel counts as ink
+
+
+def render_page(path, index: int, dpi: int = DPI, crop_mm=None):
+    """Page `index` as a greyscale PIL image; crop_mm = (left, top, right, bottom) in mm from
+    the page's top left, or None for the whole page."""
+    document = pdfium.PdfDocument(path)
+    try:
+        page = document[index]
+        crop = (0, 0, 0, 0)
+        if crop_mm:
+            width, height = page.get_size()
+            left, top, right, bottom = (v * PT_PER_MM for v in crop_mm)
+            crop = (left, height - bottom, width - right, top)
+        image = page.render(scale=dpi / 72, crop=crop).to_pil().convert("L")
+        page.close()
+        return image
+    finally:
+        document.close()
+
+
+def left_edge_mm(pdf, index: int) -> float:
+    """The left margin of page `index` (0-based): the first page is a right-hand page, whose
+    inner margin is on the left."""
+    margins = pdf.layout.margins
+    return margins.inner if index % 2 == 0 else margins.outer
+
+
+# --- circles in the contact index -------------------------------------------------------------
+
+
+def ink_runs(image, x0: int, x1: int) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (left, top, right, bottom) of the vertical runs of rows that have ink
+    between columns x0 and x1."""
+    pixels = image.load()
+    runs, top, left, right = [], None, None, None
+    for y in range(image.height + 1):
+        xs = [x for x in range(x0, x1) if y < image.height and pixels[x, y] < DARK]
+        if xs:
+            if top is None:
+                top, left, right = y, xs[0], xs[-1]
+            left, right = min(left, xs[0]), max(right, xs[-1])
+        elif top is not None:
+            runs.append((left, top, right, y - 1))
+            top = None
+    return runs
+
+
+def is_ring(image, box) -> bool:
+    """A circle drawn as a ring: about 4 mm across, as wide as high, light in the middle and
+    inked on all four sides, with little ink inside."""
+    left, top, right, bottom = box
+    width, height = right - left + 1, bottom - top + 1
+    if not (3.4 * MM <= width <= 5 * MM and abs(width - height) <= 2):
+        return False
+    pixels = image.load()
+    cx, cy = (left + right) // 2, (top + bottom) // 2
+    middle = [pixels[x, y] for x in range(cx - 2, cx + 3) for y in range(cy - 2, cy + 3)]
+    if min(middle) < 200:
+        return False
+
+    def inked(points):
+        return any(pixels[x, y] < DARK for x, y in points)
+
+    sides = [
+        [(x, cy + d) for x in range(left, left + 3) for d in (-1, 0, 1)],
+        [(x, cy + d) for x in range(right - 2, right + 1) for d in (-1, 0, 1)],
+        [(cx + d, y) for y in range(top, top + 3) for d in (-1, 0, 1)],
+        [(cx + d, y) for y in range(bottom - 2, bottom + 1) for d in (-1, 0, 1)],
+    ]
+    ink = sum(pixels[x, y] < DARK for x in range(left, right + 1) for y in range(top, bottom + 1))
+    return all(inked(side) for side in sides) and ink / (width * height) < 0.45
+
+
+def test_every_row_of_the_contact_index_has_a_circle_to_mark(sample_pdfs):
+    pdf = sample_pdfs["cs"]
+    rows_per_page: dict[int, int] = {}
+    for row in pdf.contact_index_rows:
+        rows_per_page[row.pdf_page] = rows_per_page.get(row.pdf_page, 0) + 1
+    assert sum(rows_per_page.values()) >= 30
+    for index, rows in sorted(rows_per_page.items()):
+        image = render_page(pdf.path, index)
+        # the row's left padding (9 mm): the circle sits there, the text starts after it
+        left = left_edge_mm(pdf, index)
+        x0, x1 = round((left + 0.5) * MM), round((left + 8.5) * MM)
+        runs = ink_runs(image, x0, x1)
+        rings = [box for box in runs if is_ring(image, box)]
+        assert len(rings) == rows, (index + 1, rows, runs)
+        # rows at least 9 mm apart, so that a hand-drawn ring does not touch the next one
+        tops = [box[1] for box in rings]
+        assert all(b - a >= 9 * MM for a, b in zip(tops, tops[1:], strict=False)), tops
+
+
+# --- the QR code ------------------------------------------------------------------------------
+
+
+def square_of_ink(image, window) -> tuple[int, int, int, int]:
+    """The QR code in a window (left, top, right, bottom, pixels): the columns that have ink
+    give its width; it starts at the first inked row and is as high as it is wide."""
+    x0, y0, x1, y1 = window
+    pixels = image.load()
+    cols = [x for x in range(x0, x1) if any(pixels[x, y] < DARK for y in range(y0, y1))]
+    rows = [y for y in range(y0, y1) if any(pixels[x, y] < DARK for x in range(x0, x1))]
+    assert cols and rows, "no ink where the QR code should be"
+    left, right, top = cols[0], cols[-1], rows[0]
+    return left, top, right, top + (right - left)
+
+
+def sample_modules(image, box, size: int) -> list[list[int]]:
+    """The module grid (1 = dark) sampled at the centres of size×size cells of box."""
+    left, top, right, bottom = box
+    step_x, step_y = (right - left + 1) / size, (bottom - top + 1) / size
+    pixels = image.load()
+    grid = []
+    for i in range(size):
+        row = []
+        for j in range(size):
+            x, y = int(left + (j + 0.5) * step_x), int(top + (i + 0.5) * step_y)
+            patch = [pixels[x + dx, y + dy] for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+            row.append(1 if sum(patch) / 9 < 128 else 0)
+        grid.append(row)
+    return grid
+
+
+def decode_qr(grid: list[list[int]]) -> str:
+    """Decode a QR Code module grid (byte mode, ECI allowed) without error correction: read
+    the format, unmask, collect the codewords in placement order, de-interleave the data
+    blocks, read the segments. Uses segno's tables (ISO/IEC 18004)."""
+    size = len(grid)
+    version = (size - 17) // 4
+    assert version * 4 + 17 == size, f"{size} modules is not a QR Code size"
+    # format information, first copy: column 8 rows 0–5, 7, 8 = bits 0–7; row 8 columns 7,
+    # 5…0 = bits 8–14
+    bits = [grid[r][8] for r in (0, 1, 2, 3, 4, 5, 7, 8)]
+    bits += [grid[8][c] for c in (7, 5, 4, 3, 2, 1, 0)]
+    value = sum(bit << i for i, bit in enumerate(bits))
+    distance, index = min(
+        (bin(value ^ info).count("1"), i) for i, info in enumerate(consts.FORMAT_INFO)
+    )
+    assert distance <= 3, "unreadable format information"
+    error, mask = index // 8, index % 8
+    # the data region: what is left after the function patterns
+    region = qr_encoder.make_matrix(size, size)
+    qr_encoder.add_finder_patterns(region, size, size)
+    qr_encoder.add_alignment_patterns(region, size, size)
+    masked = qr_encoder.get_data_mask_functions(False)[mask]
+    stream = []
+    for right in range(size - 1, 0, -2):
+        if right <= 6:
+            right -= 1
+        for vertical in range(size):
+            for z in range(2):
+                j = right - z
+                upwards = ((right & 2) == 0) ^ (j < 6)
+                i = size - 1 - vertical if upwards else vertical
+                if region[i][j] == 0x2:
+                    stream.append(grid[i][j] ^ int(masked(i, j)))
+    codewords = [int("".join(map(str, stream[k : k + 8])), 2) for k in range(0, len(stream) - 7, 8)]
+    sizes = [ec.num_data for ec in consts.ECC[version][error] for _ in range(ec.num_blocks)]
+    blocks: list[list[int]] = [[] for _ in sizes]
+    position = 0
+    for k in range(max(sizes)):
+        for b, block_size in enumerate(sizes):
+            if k < block_size:
+                blocks[b].append(codewords[position])
+                position += 1
+    data = "".join(f"{byte:08b}" for block in blocks for byte in block)
+    cursor = 0
+
+    def read(n: int) -> int:
+        nonlocal cursor
+        value = int(data[cursor : cursor + n] or "0", 2)
+        cursor += n
+        return value
+
+    out = bytearray()
+    while cursor + 4 <= len(data):
+        mode = read(4)
+        if mode == 0:
+            break
+        if mode == consts.MODE_ECI:
+            read(8)
+        elif mode == consts.MODE_BYTE:
+            count = read(8 if version <= 9 else 16)
+            out += bytes(read(8) for _ in range(count))
+        else:
+            raise AssertionError(f"unexpected QR mode {mode}")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return out.decode("iso-8859-1")
+
+
+def test_decode_qr_reads_what_segno_writes():
+    text = "BEGIN:VCARD\r\nFN:Ing. Markéta Horáková\r\nEND:VCARD\r\n"
+    code = segno.make(text, error="m", micro=False)
+    grid = [list(row) for row in code.matrix]
+    assert decode_qr(grid) == text
+
+
+def find_qr(pdf, index: int):
+    """Locate the QR code of the profile on page `index` at DPI: (box in pixels, image)."""
+    layout = pdf.layout
+    image = render_page(pdf.path, index)
+    left = left_edge_mm(pdf, index)
+    right_edge = left + layout.width_mm - layout.margins.inner - layout.margins.outer
+    content_bottom = layout.height_mm - layout.margins.bottom
+    # bottom right of the content area, in the contact block, right of the contacts
+    window_mm = (right_edge - 25, content_bottom - layout.contact_zone_mm - 6, right_edge + 1)
+    window = (
+        round(window_mm[0] * MM),
+        round(window_mm[1] * MM),
+        round(window_mm[2] * MM),
+        round(content_bottom * MM),
+    )
+    return square_of_ink(image, window), image, right_edge, content_bottom
+
+
+@pytest.mark.parametrize("entry_id", ["clutex", "opticky-klastr"])
+def test_the_qr_code_is_a_22_mm_square_at_the_bottom_right_that_decodes(sample_pdfs, entry_id):
+    pdf = sample_pdfs["cs"]
+    entry = next(e for e in pdf.entries if e.id == entry_id)
+    index = pdf.page_of(f"entry-{entry_id}")
+    box, image, right_edge, content_bottom = find_qr(pdf, index)
+    left, top, right, bottom = box
+    side_mm = (right - left + 1) / MM
+    assert 21 <= side_mm <= 23, side_mm
+    assert abs(right / MM - right_edge) <= 1  # flush with the right edge of the text area
+    assert content_bottom - 35 <= top / MM and bottom / MM <= content_bottom
+    pixels = image.load()
+    ink = sum(pixels[x, y] < DARK for x in range(left, right + 1) for y in range(top, bottom + 1))
+    assert 0.3 <= ink / ((right - left + 1) * (bottom - top + 1)) <= 0.65
+    # a light gap below the square, before its caption
+    gap = [pixels[x, bottom + 2] for x in range(left, right + 1)]
+    assert min(gap) > DARK
+    # decode: render just the code at 600 dpi and read its modules
+    margin = 1.0
+    crop = (left / MM - margin, top / MM - margin, right / MM + margin, bottom / MM + 0.6)
+    sharp = render_page(pdf.path, index, dpi=600, crop_mm=crop)
+    fine = square_of_ink(sharp, (0, 0, sharp.width, sharp.height))
+    size = modules_across(sharp, fine)
+    text = decode_qr(sample_modules(sharp, fine, size))
+    contact = entry.printed_contacts[0]
+    assert text.startswith("BEGIN:VCARD")
+    assert contact.email in text
+    assert contact.phone in text.replace(" ", "")
+    assert contact.name.split()[-1] in text
+    assert "clutex.cz" in text or entry_id != "clutex"
+
+
+def modules_across(image, box) -> int:
+    """Modules per side, from the top-left finder pattern: its top edge is 7 modules of ink."""
+    left, top, right, _ = box
+    pixels = image.load()
+    y = top + 2
+    x = left
+    while x <= right and pixels[x, y] < 128:
+        x += 1
+    module = (x - left) / 7
+    size = round((right - left + 1) / module)
+    return min(range(21, 178, 4), key=lambda n: abs(n - size))

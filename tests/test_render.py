@@ -1,0 +1,81 @@
+"""The HTML stage (render_html on an Edition, no PDF): Czech typography is applied to the text
+that reaches the page, phone numbers are formatted, and no text from an entry is ever markup."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import pytest
+from builders import contact_yaml, entry_yaml, make_issue
+
+from klastroviny.layouts import load_layout
+from klastroviny.render import Edition, render_html
+from klastroviny.validate import load_issue
+
+NBSP = "\u00a0"
+
+
+def render(tmp_path, lang="cs", **entry_fields) -> str:
+    root = make_issue(tmp_path, entries={"clutex": entry_yaml(**entry_fields)})
+    issue, report = load_issue(root)
+    assert issue is not None, [str(p) for p in report.errors]
+    return render_html(Edition(issue, lang, load_layout(issue.layout, issue.root)))
+
+
+def element_text(page: str, css_class: str) -> str:
+    """The inner HTML of the first element with this class."""
+    pattern = rf'<(\w+) class="(?:[^"]* )?{css_class}(?: [^"]*)?"[^>]*>(.*?)</\1>'
+    match = re.search(pattern, page, re.S)
+    assert match, f"no .{css_class} in the HTML"
+    return match.group(2)
+
+
+def test_one_letter_prepositions_and_conjunctions_are_tied_to_the_next_word(tmp_path):
+    page = render(tmp_path, description="{cs: Působíme v Praze a v Brně., en: In Prague.}")
+    text = element_text(page, "profile-description")
+    assert f"v{NBSP}Praze a{NBSP}v{NBSP}Brně" in text
+    assert not re.search(r"\b[vVaA] ", htmllib.unescape(text))
+
+
+def test_the_english_edition_does_not_get_czech_ties(tmp_path):
+    page = render(tmp_path, lang="en", description="{cs: V Praze., en: A cluster in a city.}")
+    assert "A cluster in a city." in element_text(page, "profile-description")
+
+
+def test_phone_numbers_are_printed_in_groups_with_no_break_spaces(tmp_path):
+    page = render(tmp_path, contacts=contact_yaml(phone='"+420601123456"'))
+    phone = "+420\u00a0601\u00a0123\u00a0456"
+    assert element_text(page, "contact-phone") == phone
+    assert f'<span class="ci-phone">{phone}</span>' in page  # the contact index too
+
+
+def test_titles_are_tied_to_the_name_and_placed_as_written(tmp_path):
+    contact = contact_yaml(title_before="Ing.", title_after="Ph.D.")
+    page = render(tmp_path, contacts=contact)
+    assert element_text(page, "contact-name") == f"Ing.{NBSP}Jana Nováková, Ph.D."
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("description", '\n  cs: "Text <script>alert(1)</script> a {{ 7*7 }} {% raw %}"'),
+        ("name", '\n  cs: "Klastr <script>alert(1)</script> {{ 7*7 }} {% raw %}"'),
+    ],
+)
+def test_html_and_jinja_in_entry_text_come_out_as_literal_text(tmp_path, field, value):
+    page = render(tmp_path, **{field: value})
+    css_class = "profile-description" if field == "description" else "profile-name"
+    text = element_text(page, css_class)
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "{{ 7*7 }}" in text.replace(NBSP, " ")
+    assert "{% raw %}" in text.replace(NBSP, " ")
+    assert "49" not in text
+
+
+def test_a_role_with_markup_is_escaped_too(tmp_path):
+    page = render(tmp_path, contacts=contact_yaml(role='"<b>boss</b> & {{ 6*7 }}"'))
+    assert "<b>boss</b>" not in page
+    assert "&lt;b&gt;boss&lt;/b&gt; &amp; {{ 6*7 }}" in element_text(page, "contact-role")
+    assert "42" not in element_text(page, "contact-role")

@@ -7,7 +7,10 @@ and rendered before anything is written.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +50,6 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     if options.output and len(languages) > 1:
         raise KlastrovinyError("usage", "-o names one file; use --out-dir for --lang all")
     layout = load_layout(options.layout or issue.layout, issue.root)
-    _set_source_date_epoch(issue.date)
 
     glyphs = Report()
     check_glyphs(issue, layout_fonts(layout), glyphs)
@@ -55,10 +57,11 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
         raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
 
     rendered = []
-    for lang in languages:
-        edition = Edition(issue, lang, layout)
-        pdf, pages = _render_edition(edition, report, options)
-        rendered.append((lang, pdf, pages))
+    with source_date_epoch(issue.date):
+        for lang in languages:
+            edition = Edition(issue, lang, layout)
+            pdf, pages = _render_edition(edition, report, options)
+            rendered.append((lang, pdf, pages))
     _fail_on_strict(report, options)
 
     out_dir = options.out_dir or Path("build") / issue.slug
@@ -158,8 +161,15 @@ def _fail_on_strict(report: Report, options: BuildOptions) -> None:
         raise KlastrovinyError("strict", "warnings fail the build in strict mode", report)
 
 
-def _set_source_date_epoch(day) -> None:
-    """Reproducible output: the issue's date, never the clock."""
-    import calendar
-
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(day.timetuple())))
+@contextmanager
+def source_date_epoch(day: dt.date):
+    """Reproducible output: while rendering, SOURCE_DATE_EPOCH is the issue's date unless the
+    caller set it; never the clock."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(day.timetuple()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -53,7 +53,8 @@ class Edition:
     @cached_property
     def contact_groups(self) -> list[tuple[str, list[IndexRow]]]:
         """The contact index: consenting in_index contacts, under each ecosystem of their
-        cluster, by cluster short name then person, in the edition's alphabetical order."""
+        cluster, clusters by short name in the edition's alphabetical order, each cluster's
+        people in the entry's order (the manager, listed first, stays first)."""
         groups = []
         for ecosystem, members in self.ecosystem_groups:
             rows = [IndexRow(entry, c) for entry in members for c in entry.index_contacts]
@@ -149,10 +150,13 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
 
 
 def email_with_breaks(address: str) -> Markup:
-    """An e-mail address that may break only after '@' or before a dot, never mid-word."""
+    """An e-mail address that may break after the '@' (and, in a long domain, after its dots),
+    never inside a word and never with a hyphen."""
     local, _, domain = address.partition("@")
-    parts = [str(Markup.escape(part)) for part in domain.split(".")]
-    return Markup.escape(local) + Markup("@<wbr>") + Markup("<wbr>.").join(map(Markup, parts))
+    escaped = Markup.escape(domain)
+    if len(domain) > 24:
+        escaped = Markup(".<wbr>").join(Markup.escape(part) for part in domain.split("."))
+    return Markup.escape(local) + Markup("@<wbr>") + escaped
 
 
 def qr_code(entry: Entry, edition: Edition) -> Markup:

@@ -257,12 +257,6 @@ def test_the_outline_has_an_entry_for_each_profile_and_index(sample_pdfs):
     assert pdf.words["contact_index"] in titles
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layout bug: each profile gets two top-level bookmarks (the section's short name and "
-    "the h1 name, WeasyPrint's default bookmark-level for h1) plus one per h2 ('Co nabízíme'); "
-    "layouts/base/bulletin.css needs bookmark-level: none on headings inside sections",
-)
 def test_the_outline_has_exactly_one_entry_per_profile(sample_pdfs):
     pdf = sample_pdfs["cs"]
     items = outline_items(pdf.reader)

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.fonts import check_glyphs
+from klastroviny.imposition import impose_booklet
 from klastroviny.layouts import Layout, ecosystem_colours, load_layout, wording
 from klastroviny.options import BuildOptions
 from klastroviny.postprocess import insert_before_last, notes_pages_needed
+from klastroviny.prepress import DEFAULT_ICC, PrintSettings, make_print_master
 from klastroviny.render import Edition, render_html
 from klastroviny.typeset import check_page_budget, typeset
 from klastroviny.validate import load_issue
@@ -59,18 +61,43 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     rendered = []
     with source_date_epoch(issue.date):
         for lang in languages:
-            edition = Edition(issue, lang, layout)
+            edition = Edition(issue, lang, layout, print_mode=options.print_master)
             pdf, pages = _render_edition(edition, report, options)
-            rendered.append((lang, pdf, pages))
+            rendered.append((edition, pdf, pages))
     _fail_on_strict(report, options)
 
     out_dir = options.out_dir or Path("build") / issue.slug
+    files = []  # (lang, path, bytes, pages): everything is made before anything is written
+    for edition, pdf, pages in rendered:
+        stem = f"{issue.slug}-{edition.lang}"
+        if options.print_master:
+            pdf = _print_master(edition, pdf, pages, options)
+            stem += "-print"
+        files.append((edition.lang, options.output or out_dir / f"{stem}.pdf", pdf, pages))
+        if options.booklet:
+            booklet = impose_booklet(pdf)
+            files.append((edition.lang, out_dir / f"{issue.slug}-{edition.lang}-booklet.pdf",
+                          booklet, pages // 2))
     result = BuildResult(report=report)
-    for lang, pdf, pages in rendered:
-        path = options.output or out_dir / f"{issue.slug}-{lang}.pdf"
-        write_atomically(path, pdf)
+    for lang, path, data, pages in files:
+        write_atomically(path, data)
         result.outputs.append(EditionOutput(lang, path, pages))
     return result
+
+
+def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOptions) -> bytes:
+    """CMYK PDF/X with bleed; refuses a page count the binder cannot bind."""
+    multiple = edition.layout.pages_multiple
+    if pages % multiple:
+        raise KlastrovinyError("print", f"the {edition.lang} edition has {pages} pages; "
+                               f"{edition.layout.name} binds multiples of {multiple}")
+    settings = PrintSettings(pdfx=options.pdfx, icc=options.icc or DEFAULT_ICC,
+                             marks=options.marks)
+    issue = edition.issue
+    info = {"Title": f"{issue.title.get(edition.lang)}"
+                     + (f" {issue.number}" if issue.number else ""),
+            "Author": issue.publisher.get(edition.lang, issue.fallback(edition.lang))}
+    return make_print_master(pdf, settings, info, issue.date.isoformat())
 
 
 def _render_edition(edition: Edition, report: Report, options: BuildOptions) -> tuple[bytes, int]:
@@ -108,7 +135,7 @@ def _notes_pdf(edition: Edition, count: int) -> bytes:
     return result.pdf
 
 
-def stylesheets(layout: Layout, edition: Edition, print_mode: bool = False):
+def stylesheets(layout: Layout, edition: Edition):
     """(file, css text) of the layout's stylesheets; *.j2 ones rendered from the manifest."""
     sheets = []
     env = None
@@ -119,8 +146,8 @@ def stylesheets(layout: Layout, edition: Edition, print_mode: bool = False):
             text = env.get_template(name).render(
                 layout=layout,
                 colours=ecosystem_colours(),
-                print=print_mode,
-                colour=lambda c: _css_colour(c, print_mode),
+                print=edition.print_mode,
+                colour=lambda c: _css_colour(c, edition.print_mode),
             )
         else:
             text = path.read_text(encoding="utf-8")

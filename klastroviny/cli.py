@@ -17,6 +17,10 @@ from klastroviny.errors import KlastrovinyError, Report
 
 
 def main() -> None:
+    """The console script: Ctrl-C and SIGTERM stop a run cleanly (exit 130 and 143)."""
+    from klastroviny.interrupt import stop_cleanly_on_signals
+
+    stop_cleanly_on_signals()
     cli(prog_name="klastroviny")
 
 
@@ -83,18 +87,34 @@ def guarded(ctx: click.Context, run) -> None:
             print_report(error.report)
         click.echo(f"error: {error.message}", err=True)
         raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        click.echo("interrupted; earlier outputs are left as they were", err=True)
-        raise SystemExit(130) from None
+    except KeyboardInterrupt as interrupt:
+        from klastroviny.interrupt import Terminated, exit_code
+
+        why = "stopped by SIGTERM" if isinstance(interrupt, Terminated) else "interrupted"
+        click.echo(f"{why}; earlier outputs are left as they were, whole", err=True)
+        raise SystemExit(exit_code(interrupt)) from None
     except (SystemExit, click.exceptions.Exit, click.ClickException):
         raise
-    except Exception:
+    except Exception as error:
         if ctx.obj and ctx.obj.get("traceback"):
             raise
-        saved = _save_traceback()
+        if isinstance(error, OSError) and error.filename is not None:
+            # The system refused a file (permission, full disk, …): the user can fix that.
+            click.echo(
+                f"error: {error.filename}: {error.strerror or error}; check that the file "
+                "exists, that you may read it (or write to its folder) and that the disk has "
+                "space",
+                err=True,
+            )
+            raise SystemExit(1) from None
+        try:
+            where = f"The traceback was saved to {_save_traceback()}"
+        except OSError as cannot_save:  # e.g. a full disk: show it instead
+            traceback.print_exc()
+            where = f"The traceback is above (it could not be saved: {cannot_save.strerror})"
         click.echo(
-            f"internal error: {sys.exc_info()[1]!r}\nThis is a bug in klastroviny, not in your "
-            f"issue. The traceback was saved to {saved}; please attach it to a bug report.",
+            f"internal error: {error!r}\nThis is a bug in klastroviny, not in your "
+            f"issue. {where}; please attach it to a bug report.",
             err=True,
         )
         raise SystemExit(1) from None
@@ -131,8 +151,46 @@ def _save_traceback() -> str:
     help="Folder for the PDFs; default build/<slug>/.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--print",
+    "print_master",
+    is_flag=True,
+    help="Write the print master: CMYK PDF/X with 3 mm bleed (<slug>-<lang>-print.pdf).",
+)
+@click.option(
+    "--booklet",
+    is_flag=True,
+    help="Also write an imposed 2-up proof for a folded dummy (<slug>-<lang>-booklet.pdf).",
+)
+@click.option("--marks", is_flag=True, help="Crop marks outside the bleed (with --print).")
+@click.option(
+    "--pdfx",
+    type=click.Choice(["x-4", "x-1a"]),
+    default="x-4",
+    show_default=True,
+    help="PDF/X flavour of the print master.",
+)
+@click.option(
+    "--icc",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
+)
 @click.pass_context
-def build(ctx, issue_dir: Path, lang, layout, output, out_dir, strict) -> None:
+def build(
+    ctx,
+    issue_dir: Path,
+    lang,
+    layout,
+    output,
+    out_dir,
+    strict,
+    print_master,
+    booklet,
+    marks,
+    pdfx,
+    icc,
+) -> None:
     """Build the bulletin PDF of an issue: validates first, renders, writes atomically.
 
     Default output: build/<slug>/<slug>-<lang>.pdf. Prints the output paths, page counts and
@@ -143,6 +201,10 @@ def build(ctx, issue_dir: Path, lang, layout, output, out_dir, strict) -> None:
         from klastroviny.build import build_issue
         from klastroviny.options import BuildOptions
 
+        if (marks or icc or pdfx != "x-4") and not print_master:
+            raise click.UsageError(
+                "--marks, --icc and --pdfx apply to the print master: add --print"
+            )
         options = BuildOptions(
             lang=lang,
             layout=layout,
@@ -150,6 +212,11 @@ def build(ctx, issue_dir: Path, lang, layout, output, out_dir, strict) -> None:
             out_dir=out_dir,
             strict=strict,
             progress=_progress_printer(),
+            print_master=print_master,
+            booklet=booklet,
+            marks=marks,
+            pdfx=pdfx,
+            icc=icc,
         )
         result = build_issue(issue_dir, options)
         if sys.stderr.isatty():
@@ -171,3 +238,40 @@ def _progress_printer():
         click.echo(f"\r{lang}: {done}/{total} profiles laid out", err=True, nl=False)
 
     return show
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("--layout", default=None, help="Check trim size and page count against a layout.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def preflight(ctx, pdf: Path, layout, as_json) -> None:
+    """Check a PDF the way a print shop does: pages, trim, bleed, fonts, image resolution,
+    colour, output intent, PDF/X, links.
+
+    Exit 0 when printable, 1 when a blocking problem exists, 2 when the file cannot be read.
+    """
+
+    def run() -> None:
+        import json
+
+        from klastroviny.layouts import load_layout
+        from klastroviny.preflight import UnreadablePdf
+        from klastroviny.preflight import preflight as check_pdf
+
+        trim, multiple = None, None
+        if layout:
+            chosen = load_layout(layout)
+            trim, multiple = (chosen.width_mm, chosen.height_mm), chosen.pages_multiple
+        try:
+            report = check_pdf(pdf, trim, multiple)
+        except UnreadablePdf as error:
+            click.echo(f"error: {error.message}", err=True)
+            raise SystemExit(2) from None
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(report.as_text(), nl=False)
+        raise SystemExit(0 if report.printable else 1)
+
+    guarded(ctx, run)

@@ -6,6 +6,7 @@ Problem with file:line:col, so that an editor sees all broken files of a run at 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,17 +71,19 @@ def read_document(path: Path, report: Report) -> Document | None:
     """Parse one YAML file; on failure add an error to the report and return None."""
     whole_file = Location(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            # Never more than the limit (+1 to notice a file that grows while it is read).
+            data = file.read(MAX_YAML_BYTES + 1) if size <= MAX_YAML_BYTES else b""
     except OSError as error:
-        report.error(
-            whole_file, "", f"cannot read the file ({error.strerror}); check its permissions"
-        )
+        report.error(whole_file, "", unreadable(error))
         return None
-    if len(data) > MAX_YAML_BYTES:
+    if size > MAX_YAML_BYTES or len(data) > MAX_YAML_BYTES:
         report.error(
             whole_file,
             "",
-            f"the file has {len(data):,} bytes, more than the limit of {MAX_YAML_BYTES:,}",
+            f"the file has {max(size, len(data)):,} bytes, more than the limit of "
+            f"{MAX_YAML_BYTES:,}; an entry is a page of text: shorten it",
         )
         return None
     text = _decode(path, data, report)
@@ -151,17 +154,32 @@ def node_location(path: Path, node: Node) -> Location:
 
 def entry_files(entries_dir: Path, report: Report) -> list[Path]:
     """The entry files of an issue, sorted by name so that builds do not depend on the disk."""
-    if not entries_dir.is_dir():
-        report.error(Location(entries_dir), "", "the issue has no entries/ folder")
+    try:
+        if not entries_dir.is_dir():
+            report.error(Location(entries_dir), "", "the issue has no entries/ folder")
+            return []
+        names = sorted(entries_dir.iterdir())
+    except OSError as error:
+        report.error(Location(entries_dir), "", unreadable(error, "folder"))
         return []
+    issue_root = entries_dir.resolve().parent
     found = []
-    for path in sorted(entries_dir.iterdir()):
+    for path in names:
         if path.name.startswith("."):
             continue
-        if path.suffix in (".yml", ".YAML", ".YML") or (
-            path.suffix == ".yaml" and not path.is_file()
-        ):
+        try:
+            regular = path.is_file()
+        except OSError as error:
+            report.error(Location(path), "", unreadable(error))
+            continue
+        if path.suffix in (".yml", ".YAML", ".YML") or (path.suffix == ".yaml" and not regular):
             report.error(Location(path), "", "entry files are regular files ending in .yaml")
+        elif path.suffix == ".yaml" and not _inside(path, issue_root):
+            report.error(
+                Location(path),
+                "",
+                "a symbolic link that leads outside the issue folder; copy the file into entries/",
+            )
         elif path.suffix != ".yaml":
             report.warning(
                 Location(path), "", "not an entry file (entries end in .yaml); it is ignored"
@@ -175,3 +193,16 @@ def entry_files(entries_dir: Path, report: Report) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def unreadable(error: OSError, what: str = "file") -> str:
+    """The message for a file or folder the operating system will not let us read."""
+    reason = error.strerror or type(error).__name__
+    return f"cannot read the {what} ({reason}); check its permissions"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return False

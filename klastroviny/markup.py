@@ -48,9 +48,10 @@ def link_problems(source: str) -> list[str]:
         for child in token.children or ():
             if child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
-                if urlsplit(href).scheme.lower() not in ALLOWED_LINK_SCHEMES:
+                if _scheme(href) not in ALLOWED_LINK_SCHEMES:
+                    shown = href if len(href) <= 80 else href[:79] + "…"
                     problems.append(
-                        f"link target '{href}' is not allowed; use an http(s) or mailto link"
+                        f"link target '{shown}' is not allowed; use an http(s) or mailto link"
                     )
     return problems
 
@@ -65,6 +66,14 @@ def to_html(source: str, craft: Callable[[str], str]) -> str:
                 child.content = craft(child.content)
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
-                if urlsplit(href).scheme.lower() not in ALLOWED_LINK_SCHEMES:
+                if _scheme(href) not in ALLOWED_LINK_SCHEMES:
                     child.attrs["href"] = ""
     return parser.renderer.render(tokens, parser.options, {})
+
+
+def _scheme(href: str) -> str:
+    """The link's scheme in lower case; '' for a relative or unparsable link (refused)."""
+    try:
+        return urlsplit(href).scheme.lower()
+    except ValueError:  # e.g. an unclosed [IPv6] host: not a link we print
+        return ""

@@ -14,4 +14,9 @@ class BuildOptions:
     output: Path | None = None  # one PDF file (one edition only)
     out_dir: Path | None = None  # unset = build/<slug>/
     strict: bool = False
+    print_master: bool = False  # --print: PDF/X print master instead of the screen PDF
+    booklet: bool = False  # --booklet: also an imposed 2-up proof for a folded dummy
+    marks: bool = False  # crop marks outside the bleed (print master)
+    pdfx: str = "x-4"  # x-4 | x-1a
+    icc: Path | None = None  # the printer's CMYK profile; default: the bundled FOGRA39 one
     progress: Callable[[str, int, int], None] | None = None  # (edition, done, total)

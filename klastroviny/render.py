@@ -35,6 +35,7 @@ class Edition:
     issue: Issue
     lang: str
     layout: Layout
+    print_mode: bool = False  # the print master: bleed, CMYK colours
 
     @cached_property
     def entries(self) -> tuple[Entry, ...]:
@@ -182,4 +183,7 @@ def qr_code(entry: Entry, edition: Edition) -> Markup:
     else:
         data = entry.website
     code = segno.make(data, error="m", micro=False)
-    return Markup(code.svg_inline(omitsize=True, border=0, dark="#000", svgclass="qr-code"))
+    svg = code.svg_inline(omitsize=True, border=0, dark="#000", svgclass="qr-code")
+    if edition.print_mode:  # black as 100 % K, not four-colour black
+        svg = svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)"')
+    return Markup(svg)

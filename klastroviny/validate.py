@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from klastroviny import markup, vocabulary
+from klastroviny import logos, markup, vocabulary
 from klastroviny.errors import Location, Report
-from klastroviny.load import Document, entry_files, node_location, read_document
+from klastroviny.load import Document, entry_files, node_location, read_document, unreadable
 from klastroviny.model import Contact, Entry, Issue, Label, Text, TextList
 from klastroviny.resources import layout_names
 
@@ -70,6 +71,8 @@ MAX_TEXT_CHARS = 20_000
 MAX_LIST_ITEMS = 50
 MAX_LIST_ITEM_CHARS = 200
 MAX_CONTACTS = 20
+MAX_INTEGER_DIGITS = 18
+MAX_SHOWN_CHARS = 60  # of a wrong value quoted in a message
 _DECIMAL = re.compile(r"[+-]?(0|[1-9][0-9]*)")
 _YAML_TYPES = {
     "str": "text",
@@ -103,7 +106,8 @@ class Reader:
         hint = ""
         if isinstance(node, ScalarNode) and node.style is None and expected == "text":
             if got in ("true/false value", "number", "date"):
-                hint = f'; YAML reads {node.value} as a {got}: put it in quotes: "{node.value}"'
+                shown = _clip(node.value)
+                hint = f'; YAML reads {shown} as a {got}: put it in quotes: "{shown}"'
         self.error(node, field, f"expected {expected}, got {_article(got)}{hint}")
 
     # --- structure -------------------------------------------------------------------------
@@ -115,7 +119,7 @@ class Reader:
         found: dict[str, Node] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key_path = _join(field, str(key_node.value))
+            key_path = _join(field, _clip(str(key_node.value)))
             if not (isinstance(key_node, ScalarNode) and key_node.tag.endswith(":str")):
                 self.error(key_node, field, f"field names are words, not {describe(key_node)}")
                 continue
@@ -126,7 +130,8 @@ class Reader:
                 continue
             first_seen[key] = key_node
             if key not in fields:
-                self.error(key_node, key_path, "unknown field" + _did_you_mean(key, fields))
+                hint = _did_you_mean(key, fields) if len(key) <= MAX_LIST_ITEM_CHARS else ""
+                self.error(key_node, key_path, "unknown field" + hint)
                 continue
             found[key] = value_node
         for name, required in fields.items():
@@ -165,14 +170,17 @@ class Reader:
             self.error(
                 node,
                 field,
-                f"'{node.value}' is not a plain decimal number "
+                f"'{_clip(node.value)}' is not a plain decimal number "
                 "(YAML reads leading zeros as octal); write it like 2006",
             )
             return None
+        upper = f" and {high}" if high is not None else ""
+        between = f"between {low}{upper}" if upper else f"at least {low}"
+        if len(node.value) > MAX_INTEGER_DIGITS:  # int() of a huge text is slow, then refused
+            self.error(node, field, f"'{_clip(node.value)}' is out of range; it must be {between}")
+            return None
         value = int(node.value)
         if value < low or (high is not None and value > high):
-            upper = f" and {high}" if high is not None else ""
-            between = f"between {low}{upper}" if upper else f"at least {low}"
             self.error(node, field, f"{value} is out of range; it must be {between}")
             return None
         return value
@@ -184,7 +192,7 @@ class Reader:
             except ValueError:
                 pass
         if isinstance(node, ScalarNode) and node.tag.endswith((":timestamp", ":str")):
-            self.error(node, field, f"'{node.value}' is not a date; write it as YYYY-MM-DD")
+            self.error(node, field, f"'{_clip(node.value)}' is not a date; write it as YYYY-MM-DD")
         else:
             self.wrong_type(node, field, "a date (YYYY-MM-DD)")
         return None
@@ -266,7 +274,7 @@ class Reader:
                 self.error(
                     key_node,
                     field,
-                    f"'{lang}' is not a language of the bulletin; "
+                    f"'{_clip(str(lang))}' is not a language of the bulletin; "
                     f"use {' or '.join(vocabulary.EDITION_LANGUAGES)}",
                 )
             elif lang in seen:
@@ -304,12 +312,16 @@ def load_issue(issue_dir: Path) -> tuple[Issue | None, Report]:
     """Read and validate a whole issue folder. The Issue is None when any error was found."""
     report = Report()
     issue_dir = Path(issue_dir)
-    if not issue_dir.is_dir():
-        report.error(Location(issue_dir), "", "no such issue folder")
-        return None, report
     issue_path = issue_dir / "issue.yaml"
-    if not issue_path.is_file():
-        report.error(Location(issue_path), "", "the issue folder has no issue.yaml")
+    try:
+        if not issue_dir.is_dir():
+            report.error(Location(issue_dir), "", "no such issue folder")
+            return None, report
+        if not issue_path.is_file():
+            report.error(Location(issue_path), "", "the issue folder has no issue.yaml")
+            return None, report
+    except OSError as error:
+        report.error(Location(issue_dir), "", unreadable(error, "folder"))
         return None, report
     root = issue_dir.resolve()
     issue_doc = read_document(issue_path, report)
@@ -575,41 +587,46 @@ def _read_logo(r: Reader, node: Node, issue_root: Path) -> Path | None:
         return None
     try:
         path = (issue_root / relative).resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        inside = path.is_relative_to(issue_root)
+        exists = inside and path.exists()
+        regular = exists and path.is_file()
+    except RuntimeError:  # a symlink loop
         r.error(node, "logo", f"'{value}' cannot be resolved (a symlink loop?)")
         return None
-    if not path.is_relative_to(issue_root):
+    except OSError as error:
+        r.error(node, "logo", _unreadable(value, error))
+        return None
+    if not inside:
         r.error(
             node,
             "logo",
             f"'{value}' points outside the issue folder (a symlink?); copy the file into logos/",
         )
         return None
-    if not path.is_file():
+    if not exists:
         r.error(node, "logo", f"'{value}' does not exist in the issue folder")
         return None
-    kind = sniff_image(path)
-    if kind is None:
-        r.error(node, "logo", f"'{value}' is not an SVG, PNG or JPEG file (by its content)")
+    if not regular:
+        r.error(node, "logo", f"'{value}' is not a regular file; give the path of an image file")
+        return None
+    try:
+        logos.check_logo(path)
+    except logos.LogoProblem as problem:
+        for message in problem.messages:
+            r.error(node, "logo", f"'{value}' {message}")
+        return None
+    except OSError as error:
+        r.error(node, "logo", _unreadable(value, error))
         return None
     return path
 
 
-def sniff_image(path: Path) -> str | None:
-    """svg, png or jpeg judged from the file's first bytes, not its name."""
-    try:
-        with path.open("rb") as file:
-            head = file.read(1024)
-    except OSError:
-        return None
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in head:
-        return "svg"
-    return None
+def _unreadable(value: str, error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    return f"'{value}' cannot be read ({reason}); check the file's permissions"
+
+
+sniff_image = logos.sniff_image  # kept for callers of the earlier name
 
 
 def _read_contacts(r: Reader, node: Node | None, country: str | None) -> tuple[Contact, ...]:
@@ -728,6 +745,17 @@ def _article(noun: str) -> str:
     if noun.startswith("empty"):
         return "an empty value"
     return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+def _clip(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """A value as quoted in a message: at most `limit` characters, and control or formatting
+    characters (e.g. a right-to-left override) shown as escapes, so no message misleads."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cc", "Cf") else char
+        for char in text
+    )
 
 
 def _join(field: str, name: str) -> str:

@@ -41,7 +41,12 @@ CONTACT_FIELDS = {
     "consent": "true",
 }
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>\n'
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# A real 1 × 1 px greyscale PNG: logos are decoded in full when checked, so a fake is refused.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00"
+    b"\x00:~\x9bU\x00\x00\x00\nIDATx\x9cc`\x00\x00\x00\x02\x00\x01H\xaf\xa4q\x00\x00\x00\x00"
+    b"IEND\xaeB`\x82"
+)
 
 
 def _document(default: dict[str, str], fields: dict[str, str | None]) -> str:

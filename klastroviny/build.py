@@ -58,26 +58,21 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     if glyphs.errors:
         raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
 
-    rendered = []
+    out_dir = options.out_dir or Path("build") / issue.slug
+    files = []  # (lang, path, bytes, pages): everything is made before anything is written
     with source_date_epoch(issue.date):
         for lang in languages:
             edition = Edition(issue, lang, layout, print_mode=options.print_master)
             pdf, pages = _render_edition(edition, report, options)
-            rendered.append((edition, pdf, pages))
-    _fail_on_strict(report, options)
-
-    out_dir = options.out_dir or Path("build") / issue.slug
-    files = []  # (lang, path, bytes, pages): everything is made before anything is written
-    for edition, pdf, pages in rendered:
-        stem = f"{issue.slug}-{edition.lang}"
-        if options.print_master:
-            pdf = _print_master(edition, pdf, pages, options)
-            stem += "-print"
-        files.append((edition.lang, options.output or out_dir / f"{stem}.pdf", pdf, pages))
-        if options.booklet:
-            booklet = impose_booklet(pdf)
-            files.append((edition.lang, out_dir / f"{issue.slug}-{edition.lang}-booklet.pdf",
-                          booklet, pages // 2))
+            _fail_on_strict(report, options)
+            stem = f"{issue.slug}-{lang}"
+            if options.print_master:
+                pdf = _print_master(edition, pdf, pages, options)
+                stem += "-print"
+            files.append((lang, options.output or out_dir / f"{stem}.pdf", pdf, pages))
+            if options.booklet:
+                booklet = impose_booklet(pdf)
+                files.append((lang, out_dir / f"{stem}-booklet.pdf", booklet, pages // 2))
     result = BuildResult(report=report)
     for lang, path, data, pages in files:
         write_atomically(path, data)
@@ -89,14 +84,17 @@ def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOption
     """CMYK PDF/X with bleed; refuses a page count the binder cannot bind."""
     multiple = edition.layout.pages_multiple
     if pages % multiple:
-        raise KlastrovinyError("print", f"the {edition.lang} edition has {pages} pages; "
-                               f"{edition.layout.name} binds multiples of {multiple}")
-    settings = PrintSettings(pdfx=options.pdfx, icc=options.icc or DEFAULT_ICC,
-                             marks=options.marks)
+        raise KlastrovinyError(
+            "print",
+            f"the {edition.lang} edition has {pages} pages; "
+            f"{edition.layout.name} binds multiples of {multiple}",
+        )
+    settings = PrintSettings(pdfx=options.pdfx, icc=options.icc or DEFAULT_ICC, marks=options.marks)
     issue = edition.issue
-    info = {"Title": f"{issue.title.get(edition.lang)}"
-                     + (f" {issue.number}" if issue.number else ""),
-            "Author": issue.publisher.get(edition.lang, issue.fallback(edition.lang))}
+    info = {
+        "Title": f"{issue.title.get(edition.lang)}" + (f" {issue.number}" if issue.number else ""),
+        "Author": issue.publisher.get(edition.lang, issue.fallback(edition.lang)),
+    }
     return make_print_master(pdf, settings, info, issue.date.isoformat())
 
 

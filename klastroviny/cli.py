@@ -275,3 +275,51 @@ def preflight(ctx, pdf: Path, layout, as_json) -> None:
         raise SystemExit(0 if report.printable else 1)
 
     guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["cs", "en", "all"]), default="all", show_default=True)
+@click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where print/ and the zip go; default build/<slug>/.",
+)
+@click.option("--marks", is_flag=True, help="Crop marks outside the bleed.")
+@click.option("--pdfx", type=click.Choice(["x-4", "x-1a"]), default="x-4", show_default=True)
+@click.option(
+    "--icc",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def package(ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, strict) -> None:
+    """Make the hand-off folder for the print shop, build/<slug>/print/, and its zip: print
+    masters, imposed proofs, preflight reports, job ticket, SHA-256 checksums."""
+
+    def run() -> None:
+        from klastroviny.options import BuildOptions
+        from klastroviny.package import make_package
+
+        options = BuildOptions(
+            lang=lang,
+            layout=layout,
+            out_dir=out_dir,
+            strict=strict,
+            progress=_progress_printer(),
+            marks=marks,
+            pdfx=pdfx,
+            icc=icc,
+        )
+        made = make_package(issue_dir, options)
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        for name in made.files:
+            click.echo(f"{made.folder / name}")
+        click.echo(f"{made.archive}")
+
+    guarded(ctx, run)

@@ -27,8 +27,10 @@ from klastroviny.errors import KlastrovinyError
 def spread_order(page_count: int) -> list[tuple[int, int]]:
     """(left, right) 1-based page numbers of each sheet side, in printing order."""
     if page_count % 4:
-        raise KlastrovinyError("imposition", f"{page_count} pages cannot be saddle-stitched; "
-                               "the count must be a multiple of 4")
+        raise KlastrovinyError(
+            "imposition",
+            f"{page_count} pages cannot be saddle-stitched; the count must be a multiple of 4",
+        )
     sides = []
     for k in range(page_count // 4):
         sides.append((page_count - 2 * k, 2 * k + 1))
@@ -49,15 +51,26 @@ def impose_booklet(pdf: bytes) -> bytes:
             f"q 1 0 0 1 0 0 cm /P{left} Do Q q 1 0 0 1 {width:.4f} 0 cm /P{right} Do Q".encode()
         )
         sheet[NameObject("/Contents")] = writer._add_object(content)
-        sheet[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/XObject"): DictionaryObject({
-                NameObject(f"/P{left}"): forms[left - 1],
-                NameObject(f"/P{right}"): forms[right - 1],
-            })
-        })
-    writer.add_metadata({"/Producer": "klastroviny (pypdf)", **{
-        key: value for key, value in (reader.metadata or {}).items()
-        if key in ("/Title", "/Author", "/CreationDate", "/ModDate")}})
+        sheet[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/XObject"): DictionaryObject(
+                    {
+                        NameObject(f"/P{left}"): forms[left - 1],
+                        NameObject(f"/P{right}"): forms[right - 1],
+                    }
+                )
+            }
+        )
+    writer.add_metadata(
+        {
+            "/Producer": "klastroviny (pypdf)",
+            **{
+                key: value
+                for key, value in (reader.metadata or {}).items()
+                if key in ("/Title", "/Author", "/CreationDate", "/ModDate")
+            },
+        }
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -69,18 +82,29 @@ def _as_form(writer: PdfWriter, page):
     form = DecodedStreamObject()
     contents = page.get_contents()
     form.set_data(contents.get_data() if contents is not None else b"")
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): trim,
-        NameObject("/Matrix"): _matrix(trim),
-        NameObject("/Resources"): page["/Resources"].clone(writer)
-        if "/Resources" in page else DictionaryObject(),
-    })
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): trim,
+            NameObject("/Matrix"): _matrix(trim),
+            NameObject("/Resources"): page["/Resources"].clone(writer)
+            if "/Resources" in page
+            else DictionaryObject(),
+        }
+    )
     return writer._add_object(form.flate_encode())
 
 
 def _matrix(trim) -> ArrayObject:
     """Move the trim's lower-left corner to the origin of the half sheet."""
-    return ArrayObject([FloatObject(1), FloatObject(0), FloatObject(0), FloatObject(1),
-                        FloatObject(-float(trim.left)), FloatObject(-float(trim.bottom))])
+    return ArrayObject(
+        [
+            FloatObject(1),
+            FloatObject(0),
+            FloatObject(0),
+            FloatObject(1),
+            FloatObject(-float(trim.left)),
+            FloatObject(-float(trim.bottom)),
+        ]
+    )

@@ -86,8 +86,10 @@ class PreflightReport:
         if self.images:
             lines += ["", "Images (effective resolution at placed size):"]
             for image in self.images:
-                lines.append(f"  page {image.page}: {image.name} {image.width_px}×"
-                             f"{image.height_px} px, {image.ppi:.0f} ppi, {image.colour_space}")
+                lines.append(
+                    f"  page {image.page}: {image.name} {image.width_px}×"
+                    f"{image.height_px} px, {image.ppi:.0f} ppi, {image.colour_space}"
+                )
         lines += ["", "PRINTABLE" if self.printable else "NOT PRINTABLE: fix the errors above"]
         return "\n".join(lines) + "\n"
 
@@ -97,8 +99,9 @@ class UnreadablePdf(KlastrovinyError):
         super().__init__("preflight", message)
 
 
-def preflight(path: Path, trim_mm: tuple[float, float] | None = None,
-              pages_multiple: int | None = None) -> PreflightReport:
+def preflight(
+    path: Path, trim_mm: tuple[float, float] | None = None, pages_multiple: int | None = None
+) -> PreflightReport:
     data = _read(path)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -126,19 +129,26 @@ def _read(path: Path) -> bytes:
     if not data.startswith(b"%PDF-"):
         raise UnreadablePdf(f"{path}: not a PDF file (no %PDF- header)")
     if b"%%EOF" not in data[-2048:]:
-        raise UnreadablePdf(f"{path}: the PDF is truncated (no %%EOF at its end); "
-                            "transfer it again")
+        raise UnreadablePdf(
+            f"{path}: the PDF is truncated (no %%EOF at its end); transfer it again"
+        )
     return data
 
 
 def _check_page_count(report: PreflightReport, count: int, multiple: int | None) -> None:
     if multiple is None:
         status = "ok" if count % 4 == 0 else "warning"
-        report.add("page count", status, f"{count} pages; a saddle-stitched booklet needs a "
-                   "multiple of 4" if status != "ok" else f"{count} pages, a multiple of 4")
+        report.add(
+            "page count",
+            status,
+            f"{count} pages; a saddle-stitched booklet needs a multiple of 4"
+            if status != "ok"
+            else f"{count} pages, a multiple of 4",
+        )
     elif count % multiple:
-        report.add("page count", "error", f"{count} pages; this layout binds multiples of "
-                   f"{multiple}")
+        report.add(
+            "page count", "error", f"{count} pages; this layout binds multiples of {multiple}"
+        )
     else:
         report.add("page count", "ok", f"{count} pages, a multiple of {multiple}")
 
@@ -152,30 +162,43 @@ def _check_boxes(report: PreflightReport, pages, trim_mm) -> None:
         trim_box = page.trimbox
         size = (round(float(trim_box.width) / MM, 1), round(float(trim_box.height) / MM, 1))
         sizes.add(size)
-        if trim_mm and (abs(size[0] - trim_mm[0]) > TRIM_TOLERANCE_MM
-                        or abs(size[1] - trim_mm[1]) > TRIM_TOLERANCE_MM):
+        if trim_mm and (
+            abs(size[0] - trim_mm[0]) > TRIM_TOLERANCE_MM
+            or abs(size[1] - trim_mm[1]) > TRIM_TOLERANCE_MM
+        ):
             wrong_size.append(number)
         bleed = page.bleedbox
-        margins = (float(trim_box.left - bleed.left), float(trim_box.bottom - bleed.bottom),
-                   float(bleed.right - trim_box.right), float(bleed.top - trim_box.top))
+        margins = (
+            float(trim_box.left - bleed.left),
+            float(trim_box.bottom - bleed.bottom),
+            float(bleed.right - trim_box.right),
+            float(bleed.top - trim_box.top),
+        )
         if min(margins) / MM < MIN_BLEED_MM - 0.05:
             thin_bleed.append(number)
     sizes_text = ", ".join(f"{w:g}×{h:g} mm" for w, h in sorted(sizes))
     if wrong_size:
-        report.add("trim size", "error", f"trim {sizes_text}, expected "
-                   f"{trim_mm[0]:g}×{trim_mm[1]:g} mm", wrong_size)
+        report.add(
+            "trim size",
+            "error",
+            f"trim {sizes_text}, expected {trim_mm[0]:g}×{trim_mm[1]:g} mm",
+            wrong_size,
+        )
     elif len(sizes) > 1:
         report.add("trim size", "error", f"pages differ in trim size: {sizes_text}")
     else:
         report.add("trim size", "ok", f"trim {sizes_text}")
     if no_trim:
-        report.add("TrimBox", "error", "no TrimBox: the printer cannot tell where to cut",
-                   no_trim)
+        report.add("TrimBox", "error", "no TrimBox: the printer cannot tell where to cut", no_trim)
     else:
         report.add("TrimBox", "ok", "every page has a TrimBox")
     if thin_bleed:
-        report.add("bleed", "error", f"BleedBox missing or bleed under {MIN_BLEED_MM:g} mm on "
-                   "a side", thin_bleed)
+        report.add(
+            "bleed",
+            "error",
+            f"BleedBox missing or bleed under {MIN_BLEED_MM:g} mm on a side",
+            thin_bleed,
+        )
     else:
         report.add("bleed", "ok", f"bleed at least {MIN_BLEED_MM:g} mm on every side")
 
@@ -218,12 +241,14 @@ class _Scan:
                 elif stack:
                     ctm = stack.pop()
             elif kind == "do":
-                self._xobject(number, resources, "/" + match.group("do").decode("latin-1"),
-                              ctm, depth)
+                self._xobject(
+                    number, resources, "/" + match.group("do").decode("latin-1"), ctm, depth
+                )
             elif kind == "cs":
                 name = "/" + match.group("cs").decode("latin-1")
-                self._colour_space(number, _lookup(resources, "/ColorSpace", name) or
-                                   NameObject(name))
+                self._colour_space(
+                    number, _lookup(resources, "/ColorSpace", name) or NameObject(name)
+                )
             elif kind == "rgb":
                 self.rgb_pages.add(number)
             elif kind == "cmyk":
@@ -249,8 +274,7 @@ class _Scan:
             return
         ppi = min(width_px / placed_w, height_px / placed_h)
         space = self._colour_space(number, image.get("/ColorSpace"))
-        self.report.images.append(ImageUse(number, name, width_px, height_px, round(ppi, 1),
-                                           space))
+        self.report.images.append(ImageUse(number, name, width_px, height_px, round(ppi, 1), space))
 
     def _resource_colour_spaces(self, number, resources) -> None:
         for key in ("/Shading",):
@@ -282,13 +306,13 @@ class _Scan:
         return label
 
     def _fonts(self, number, resources) -> None:
-        for name, font in ((_resolve(resources.get("/Font")) or {}).items()
-                           if resources else ()):
+        for name, font in (_resolve(resources.get("/Font")) or {}).items() if resources else ():
             font = _resolve(font)
             base = str(font.get("/BaseFont", name))[1:]
             embedded = _font_embedded(font)
-            self.fonts.setdefault(base, {"name": base, "type": str(font.get("/Subtype"))[1:],
-                                         "embedded": embedded})
+            self.fonts.setdefault(
+                base, {"name": base, "type": str(font.get("/Subtype"))[1:], "embedded": embedded}
+            )
             if not embedded:
                 self.unembedded.setdefault(base, set()).add(number)
 
@@ -303,19 +327,31 @@ class _Scan:
         low = [i for i in report.images if i.ppi < ERROR_PPI]
         soft = [i for i in report.images if ERROR_PPI <= i.ppi < WARNING_PPI]
         if low:
-            report.add("image resolution", "error", f"{len(low)} image(s) under {ERROR_PPI} ppi "
-                       f"at placed size (lowest {min(i.ppi for i in low):.0f} ppi)",
-                       [i.page for i in low])
+            report.add(
+                "image resolution",
+                "error",
+                f"{len(low)} image(s) under {ERROR_PPI} ppi "
+                f"at placed size (lowest {min(i.ppi for i in low):.0f} ppi)",
+                [i.page for i in low],
+            )
         if soft:
-            report.add("image resolution", "warning", f"{len(soft)} image(s) under "
-                       f"{WARNING_PPI} ppi (lowest {min(i.ppi for i in soft):.0f} ppi)",
-                       [i.page for i in soft])
+            report.add(
+                "image resolution",
+                "warning",
+                f"{len(soft)} image(s) under "
+                f"{WARNING_PPI} ppi (lowest {min(i.ppi for i in soft):.0f} ppi)",
+                [i.page for i in soft],
+            )
         if not low and not soft:
-            report.add("image resolution", "ok", f"{len(report.images)} image placements, all "
-                       f"at least {WARNING_PPI} ppi")
+            report.add(
+                "image resolution",
+                "ok",
+                f"{len(report.images)} image placements, all at least {WARNING_PPI} ppi",
+            )
         if self.link_pages:
-            report.add("links", "error", "link annotations in a print file",
-                       sorted(self.link_pages))
+            report.add(
+                "links", "error", "link annotations in a print file", sorted(self.link_pages)
+            )
         else:
             report.add("links", "ok", "no link annotations")
 
@@ -334,13 +370,20 @@ def _check_output_intent(report: PreflightReport, reader: PdfReader, scan: _Scan
         name = str(pdfx[0].get("/OutputConditionIdentifier", "?"))
         report.add("output intent", "ok", f"CMYK output intent {name}")
     else:
-        report.add("output intent", "error", "no CMYK output intent (PDF/X /OutputIntents with "
-                   "a CMYK ICC profile): the printer cannot tell the colour condition")
+        report.add(
+            "output intent",
+            "error",
+            "no CMYK output intent (PDF/X /OutputIntents with "
+            "a CMYK ICC profile): the printer cannot tell the colour condition",
+        )
     if version:
         report.add("PDF/X", "ok", f"identifies as {version}")
         if "X-4" in version and report.pdf_version < "1.6":
-            report.add("PDF version", "error", f"PDF {report.pdf_version} is too old for "
-                       f"{version} (needs 1.6)")
+            report.add(
+                "PDF version",
+                "error",
+                f"PDF {report.pdf_version} is too old for {version} (needs 1.6)",
+            )
     else:
         report.add("PDF/X", "error", "not identified as PDF/X (GTS_PDFXVersion)")
     if scan.rgb_pages:
@@ -353,8 +396,9 @@ def _xmp_pdfx(root) -> str:
     metadata = _resolve(root.get("/Metadata"))
     if metadata is None:
         return ""
-    found = re.search(rb"GTS_PDFXVersion>([^<]+)<|GTS_PDFXVersion=\"([^\"]+)\"",
-                      metadata.get_data())
+    found = re.search(
+        rb"GTS_PDFXVersion>([^<]+)<|GTS_PDFXVersion=\"([^\"]+)\"", metadata.get_data()
+    )
     return (found.group(1) or found.group(2)).decode() if found else ""
 
 
@@ -386,8 +430,14 @@ def _multiply(m, n):
     """m × n for PDF matrices [a b c d e f] (m applied first)."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
 
 
 def _ranges(pages: list[int]) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     ContentStream,
     DecodedStreamObject,
     DictionaryObject,
@@ -49,11 +50,14 @@ class PrintSettings:
     marks: bool = False
 
 
-def make_print_master(pdf: bytes, settings: PrintSettings, info: dict[str, str],
-                      date_stamp: str) -> bytes:
+def make_print_master(
+    pdf: bytes, settings: PrintSettings, info: dict[str, str], date_stamp: str
+) -> bytes:
     """The print master: CMYK through Ghostscript, then PDF/X identification with pypdf."""
     cmyk = convert_to_cmyk(prune_resources(pdf), settings)
-    return finish_pdfx(cmyk, settings, info, date_stamp)
+    # Ghostscript's output carries its own random IDs; identify the file by its source.
+    digest = hashlib.sha256(pdf + repr(settings).encode()).hexdigest()
+    return finish_pdfx(cmyk, settings, info, date_stamp, digest)
 
 
 def prune_resources(pdf: bytes) -> bytes:
@@ -68,7 +72,8 @@ def prune_resources(pdf: bytes) -> bytes:
             entries = entries.get_object()
             if isinstance(entries, DictionaryObject):
                 kept = DictionaryObject(
-                    {key: value for key, value in entries.items() if key in used})
+                    {key: value for key, value in entries.items() if key in used}
+                )
                 pruned[NameObject(category)] = kept
             else:
                 pruned[NameObject(category)] = entries
@@ -93,35 +98,53 @@ def _names_in(page) -> set[str]:
 def convert_to_cmyk(pdf: bytes, settings: PrintSettings) -> bytes:
     gs = shutil.which("gs")
     if gs is None:
-        raise KlastrovinyError("print", "Ghostscript (gs) is not installed; it converts the "
-                               "print master to CMYK (Debian package ghostscript)")
+        raise KlastrovinyError(
+            "print",
+            "Ghostscript (gs) is not installed; it converts the "
+            "print master to CMYK (Debian package ghostscript)",
+        )
     if not settings.icc.is_file():
         raise KlastrovinyError("print", f"no ICC profile at {settings.icc}")
     with tempfile.TemporaryDirectory(prefix="klastroviny-gs-") as tmp:
         source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
         source.write_bytes(pdf)
         command = [
-            gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite",
+            gs,
+            "-q",
+            "-dSAFER",
+            "-dBATCH",
+            "-dNOPAUSE",
+            "-sDEVICE=pdfwrite",
             f"-dCompatibilityLevel={PDFX[settings.pdfx]['compatibility']}",
-            "-sColorConversionStrategy=CMYK", "-sProcessColorModel=DeviceCMYK",
-            f"-sOutputICCProfile={settings.icc}", "-dAutoRotatePages=/None",
-            "-dEmbedAllFonts=true", "-dSubsetFonts=true", "-dPrinted=true",
-            f"-sOutputFile={target}", str(source),
+            "-sColorConversionStrategy=CMYK",
+            "-sProcessColorModel=DeviceCMYK",
+            f"-sOutputICCProfile={settings.icc}",
+            "-dAutoRotatePages=/None",
+            "-dEmbedAllFonts=true",
+            "-dSubsetFonts=true",
+            "-dPrinted=true",
+            f"-sOutputFile={target}",
+            str(source),
         ]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0 or not target.is_file():
-            raise KlastrovinyError("print", "Ghostscript failed to convert the print master "
-                                   f"to CMYK: {done.stderr.strip()[-500:]}")
+            raise KlastrovinyError(
+                "print",
+                "Ghostscript failed to convert the print master "
+                f"to CMYK: {done.stderr.strip()[-500:]}",
+            )
         return target.read_bytes()
 
 
-def finish_pdfx(pdf: bytes, settings: PrintSettings, info: dict[str, str],
-                date_stamp: str) -> bytes:
+def finish_pdfx(
+    pdf: bytes, settings: PrintSettings, info: dict[str, str], date_stamp: str, digest: str
+) -> bytes:
     """Output intent, PDF/X identification, no links, crop marks if asked; deterministic."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     version = PDFX[settings.pdfx]["version"]
     writer._root_object[NameObject("/OutputIntents")] = ArrayObject(
-        [writer._add_object(_output_intent(writer, settings.icc))])
+        [writer._add_object(_output_intent(writer, settings.icc))]
+    )
     for page in writer.pages:
         if "/Annots" in page:
             del page["/Annots"]
@@ -132,19 +155,24 @@ def finish_pdfx(pdf: bytes, settings: PrintSettings, info: dict[str, str],
             del writer._root_object[key]
     pdf_date = f"D:{date_stamp.replace('-', '')}000000Z"
     metadata = {f"/{key}": value for key, value in info.items()}
-    metadata.update({
-        "/GTS_PDFXVersion": version, "/CreationDate": pdf_date,
-        "/ModDate": pdf_date, "/Producer": "klastroviny (WeasyPrint, Ghostscript, pypdf)",
-    })
+    metadata.update(
+        {
+            "/GTS_PDFXVersion": version,
+            "/CreationDate": pdf_date,
+            "/ModDate": pdf_date,
+            "/Producer": "klastroviny (WeasyPrint, Ghostscript, pypdf)",
+        }
+    )
     if settings.pdfx == "x-1a":
         metadata["/GTS_PDFXConformance"] = version
     writer.add_metadata(metadata)
     writer._info[NameObject("/Trapped")] = NameObject("/False")
-    digest = hashlib.sha256(pdf).hexdigest()
     writer._root_object[NameObject("/Metadata")] = writer._add_object(
-        _xmp(writer, info, version, date_stamp, digest))
-    writer._ID = ArrayObject([TextStringObject(digest[:32]), TextStringObject(digest[:32])])
+        _xmp(writer, info, version, date_stamp, digest)
+    )
     writer.pdf_header = f"%PDF-{PDFX[settings.pdfx]['compatibility']}".encode()
+    file_id = ByteStringObject(bytes.fromhex(digest[:32]))
+    writer._ID = ArrayObject([file_id, file_id])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -155,45 +183,61 @@ def _output_intent(writer: PdfWriter, icc: Path) -> DictionaryObject:
     profile.set_data(icc.read_bytes())
     profile = profile.flate_encode()
     profile[NameObject("/N")] = NumberObject(4)
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/OutputIntent"),
-        NameObject("/S"): NameObject("/GTS_PDFX"),
-        NameObject("/OutputConditionIdentifier"): TextStringObject(DEFAULT_CONDITION
-                                                                   if icc == DEFAULT_ICC
-                                                                   else icc.stem),
-        NameObject("/OutputCondition"): TextStringObject(
-            "Offset, coated paper (ISO 12647-2)" if icc == DEFAULT_ICC else icc.name),
-        NameObject("/RegistryName"): TextStringObject("http://www.color.org"),
-        NameObject("/Info"): TextStringObject(icc.name),
-        NameObject("/DestOutputProfile"): writer._add_object(profile),
-    })
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFX"),
+            NameObject("/OutputConditionIdentifier"): TextStringObject(
+                DEFAULT_CONDITION if icc == DEFAULT_ICC else icc.stem
+            ),
+            NameObject("/OutputCondition"): TextStringObject(
+                "Offset, coated paper (ISO 12647-2)" if icc == DEFAULT_ICC else icc.name
+            ),
+            NameObject("/RegistryName"): TextStringObject("http://www.color.org"),
+            NameObject("/Info"): TextStringObject(icc.name),
+            NameObject("/DestOutputProfile"): writer._add_object(profile),
+        }
+    )
 
 
 def _add_crop_marks(writer: PdfWriter, page) -> None:
     """Crop marks outside the bleed, in 100 % K, on a MediaBox grown to hold them."""
     trim = RectangleObject(page.get("/TrimBox", page.mediabox))
     reach = (MARK_OFFSET_MM + MARK_LENGTH_MM + 1) * MM
-    left, bottom, right, top = (float(trim.left), float(trim.bottom), float(trim.right),
-                                float(trim.top))
+    left, bottom, right, top = (
+        float(trim.left),
+        float(trim.bottom),
+        float(trim.right),
+        float(trim.top),
+    )
     page.mediabox = RectangleObject([left - reach, bottom - reach, right + reach, top + reach])
     page.cropbox = page.mediabox
     start, end = MARK_OFFSET_MM * MM, (MARK_OFFSET_MM + MARK_LENGTH_MM) * MM
     lines = []
-    for x, y, dx, dy in ((left, bottom, -1, -1), (right, bottom, 1, -1), (left, top, -1, 1),
-                         (right, top, 1, 1)):
+    for x, y, dx, dy in (
+        (left, bottom, -1, -1),
+        (right, bottom, 1, -1),
+        (left, top, -1, 1),
+        (right, top, 1, 1),
+    ):
         lines.append(f"{x + dx * start:.3f} {y:.3f} m {x + dx * end:.3f} {y:.3f} l S")
         lines.append(f"{x:.3f} {y + dy * start:.3f} m {x:.3f} {y + dy * end:.3f} l S")
     marks = DecodedStreamObject()
     marks.set_data(("q 0.25 w 0 0 0 1 K " + " ".join(lines) + " Q").encode())
     contents = page.get_contents()
     combined = DecodedStreamObject()
-    combined.set_data(b"q\n" + (contents.get_data() if contents is not None else b"") + b"\nQ\n"
-                      + marks.get_data())
+    combined.set_data(
+        b"q\n"
+        + (contents.get_data() if contents is not None else b"")
+        + b"\nQ\n"
+        + marks.get_data()
+    )
     page[NameObject("/Contents")] = writer._add_object(combined)
 
 
-def _xmp(writer: PdfWriter, info: dict[str, str], version: str, date_stamp: str,
-         digest: str) -> StreamObject:
+def _xmp(
+    writer: PdfWriter, info: dict[str, str], version: str, date_stamp: str, digest: str
+) -> StreamObject:
     def esc(text: str) -> str:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -234,4 +278,3 @@ def _xmp(writer: PdfWriter, info: dict[str, str], version: str, date_stamp: str,
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     return stream
-

@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: ICU headers + compiler for PyICU, Pango for WeasyPrint, poppler for checks.
+# Debian packages: ICU headers + compiler for PyICU, Pango + HarfBuzz-subset for WeasyPrint,
+# Ghostscript for the CMYK print master, poppler-utils and qpdf for the print checks.
 SYSTEM_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fontconfig poppler-utils
+	fontconfig ghostscript poppler-utils qpdf
 SAMPLE := issues/2022-09-prague
 
 .PHONY: demo test lint bench system-deps clean
@@ -12,6 +13,7 @@ SAMPLE := issues/2022-09-prague
 demo: $(BIN)/.installed
 	$(BIN)/klastroviny check --strict $(SAMPLE)
 	$(BIN)/klastroviny build --strict --lang all $(SAMPLE)
+	$(BIN)/klastroviny package --strict $(SAMPLE)
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check klastroviny tests
@@ -19,6 +21,7 @@ test: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/print_speed.py
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -27,14 +27,8 @@ TRIM_TOLERANCE_MM = 0.5
 _STRINGS = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>(?!>)", re.S)
 _INLINE_IMAGES = re.compile(rb"\bBI\b.*?\bID\b.*?\bEI\b", re.S)
 _NUM = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
-_OPS = re.compile(
-    rb"(?P<cm>(?:" + _NUM + rb"\s+){6})cm\b"
-    rb"|(?<![\w/])(?P<q>[qQ])(?![\w*])"
-    rb"|/(?P<do>[^\s/\[\]<>()]+)\s+Do\b"
-    rb"|/(?P<cs>[^\s/\[\]<>()]+)\s+(?:cs|CS)\b"
-    rb"|(?<![\w/])(?P<rgb>rg|RG)(?![\w*])"
-    rb"|(?<![\w/])(?P<cmyk>k|K)(?![\w*])"
-)
+_OPERATORS = re.compile(rb"(?<![\w/.*'\"])(cm|q|Q|Do|cs|CS|rg|RG|k|K)(?![\w*])")
+_OPERAND_WINDOW = 160  # bytes before an operator that hold its operands
 RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB"}
 
 
@@ -230,29 +224,32 @@ class _Scan:
         self._resource_colour_spaces(number, resources)
         data = _INLINE_IMAGES.sub(b" ", _STRINGS.sub(b" ", data))
         stack = []
-        for match in _OPS.finditer(data):
-            kind = match.lastgroup
-            if kind == "cm":
-                values = [float(v) for v in match.group("cm").split()]
-                ctm = _multiply(values, ctm)
-            elif kind == "q":
-                if match.group("q") == b"q":
+        for match in _OPERATORS.finditer(data):
+            operator = match.group(1)
+            if operator in (b"q", b"Q"):
+                if operator == b"q":
                     stack.append(ctm)
                 elif stack:
                     ctm = stack.pop()
-            elif kind == "do":
-                self._xobject(
-                    number, resources, "/" + match.group("do").decode("latin-1"), ctm, depth
-                )
-            elif kind == "cs":
-                name = "/" + match.group("cs").decode("latin-1")
-                self._colour_space(
-                    number, _lookup(resources, "/ColorSpace", name) or NameObject(name)
-                )
-            elif kind == "rgb":
+            elif operator in (b"rg", b"RG"):
                 self.rgb_pages.add(number)
-            elif kind == "cmyk":
+            elif operator in (b"k", b"K"):
                 self.cmyk_used = True
+            else:
+                window = data[max(0, match.start() - _OPERAND_WINDOW):match.start()]
+                operands = window.split()
+                try:
+                    if operator == b"cm":
+                        ctm = _multiply([float(v) for v in operands[-6:]], ctm)
+                    elif operands and operands[-1].startswith(b"/"):
+                        name = operands[-1].decode("latin-1")
+                        if operator == b"Do":
+                            self._xobject(number, resources, name, ctm, depth)
+                        else:
+                            self._colour_space(number, _lookup(resources, "/ColorSpace", name)
+                                               or NameObject(name))
+                except (ValueError, TypeError):
+                    continue  # not an operator after all (e.g. inside a dictionary)
 
     def _xobject(self, number, resources, name, ctm, depth) -> None:
         xobject = _lookup(resources, "/XObject", name)

@@ -248,3 +248,59 @@ def small_build(built_dir, small_issue_dir):
     result = run_build(small_issue_dir, lang="all", out_dir=built_dir / "small")
     return result, {o.lang: BuiltPdf(o.path, o.lang, small_issue_dir) for o in result.outputs}
 
+
+
+# --- Print masters (issue 4), shared by test_print.py, test_preflight.py, test_imposition.py ---
+# The print master adds a Ghostscript pass (seconds) to the render: the sample issue is built
+# once per session in Czech only; variants use the small one-entry issue below.
+
+
+@dataclass(frozen=True)
+class PrintBuild:
+    master: Path  # <slug>-cs-print.pdf
+    booklet: Path  # <slug>-cs-print-booklet.pdf
+    pages: int
+
+
+def _print_build(issue_dir: Path, out: Path, **options) -> PrintBuild:
+    result = run_build(
+        issue_dir, lang="cs", out_dir=out, print_master=True, booklet=True, **options
+    )
+    master, booklet = result.outputs
+    return PrintBuild(master.path, booklet.path, master.pages)
+
+
+def rgb_logo_png() -> bytes:
+    """A 900 × 300 px RGB PNG logo in two saturated colours (printed at about 476 ppi)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (900, 300), (200, 30, 40))
+    for x in range(0, 900, 3):
+        image.paste((20, 120, 200), (x, 0, x + 1, 300))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def sample_print(built_dir) -> PrintBuild:
+    """The sample issue's Czech print master (PDF/X-4, no marks) and its imposed proof."""
+    return _print_build(SAMPLE_ISSUE_DIR, built_dir / "sample-print")
+
+
+@pytest.fixture(scope="session")
+def small_print_issue_dir(built_dir) -> Path:
+    """A one-entry issue whose logo is an RGB PNG, so that Ghostscript has an image to convert."""
+    return make_issue(
+        built_dir / "small-print-src",
+        entries={"clutex": entry_yaml(logo="logos/clutex.png")},
+        files={"logos/clutex.png": rgb_logo_png()},
+    )
+
+
+@pytest.fixture(scope="session")
+def small_print(built_dir, small_print_issue_dir) -> PrintBuild:
+    """The small issue's Czech print master (PDF/X-4, no marks) and its imposed proof."""
+    return _print_build(small_print_issue_dir, built_dir / "small-print")

@@ -149,8 +149,8 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
 )
 HTML_PAYLOADS = (
-    "<script>alert(1)</script> <img src=\"file://{marker}\"> "
-    '<style>@import url(http://127.0.0.1:{port}/x.css);</style> '
+    '<script>alert(1)</script> <img src="file://{marker}"> '
+    "<style>@import url(http://127.0.0.1:{port}/x.css);</style> "
     '<link rel="stylesheet" href="http://127.0.0.1:{port}/y.css"> '
     '<iframe src="file://{marker}"></iframe> <object data="http://127.0.0.1:{port}/o"></object>'
 )
@@ -204,8 +204,8 @@ CASES: list[Case] = [
     ),
     Case(
         "yaml-huge-field-name",
-        {ENTRY: entry_yaml() + "x" * 100_000 + ": 1\n"},
-        message="unknown field",
+        {ENTRY: entry_yaml() + "? " + "x" * 100_000 + "\n: 1\n"},  # an explicit key
+        message="xxxxxxxxxxxxxxxx…: unknown field",
     ),
     Case(
         "yaml-right-to-left-override-in-a-key",
@@ -336,7 +336,7 @@ CASES: list[Case] = [
         message="is not an SVG, PNG or JPEG file",
     ),
     Case("logo-empty-file", with_logo("logos/x.png", b""), message="is not an SVG, PNG or JPEG"),
-    # SVG --------------------------------------------------------------------------------------------
+    # SVG ---------------------------------------------------------------------------------------
     Case(
         "svg-not-xml",
         with_logo("logos/x.svg", svg("<g><rect></g>")),
@@ -380,9 +380,7 @@ CASES: list[Case] = [
     ),
     Case(
         "svg-style-import",
-        with_logo(
-            "logos/x.svg", svg("<style>@import url(http://127.0.0.1:{port}/a.css);</style>")
-        ),
+        with_logo("logos/x.svg", svg("<style>@import url(http://127.0.0.1:{port}/a.css);</style>")),
         message="<style> @import url(http://127.0.0.1:",
     ),
     Case(
@@ -400,9 +398,7 @@ CASES: list[Case] = [
     ),
     Case(
         "svg-style-attribute",
-        with_logo(
-            "logos/x.svg", svg("<rect style=\"background:url('file://{marker}')\"/>")
-        ),
+        with_logo("logos/x.svg", svg("<rect style=\"background:url('file://{marker}')\"/>")),
         message='style="…url(',
     ),
     Case(
@@ -458,7 +454,7 @@ CASES: list[Case] = [
         entry(
             description="|\n  " + HTML_PAYLOADS,
             city="'<b>Liberec</b>'",
-            keywords="['<img src=x>', '</div><div>']",
+            offer="['<img src=x>', '</div><div>']",
             contacts=contact_yaml(role="'<style>*{display:none}</style>'"),
         ),
         command="build",

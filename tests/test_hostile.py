@@ -20,14 +20,17 @@ import errno
 import os
 import re
 import socket
+import tempfile
 import time
 import zlib
 from pathlib import Path
 
 import pytest
-from builders import SVG, entry_yaml, issue_yaml
+from builders import SVG, entry_yaml, issue_yaml, make_issue
 from click.testing import CliRunner
 from hostile_corpus import CASES, ENTRY, Case, real_image
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from klastroviny.cli import cli
 from klastroviny.errors import KlastrovinyError
@@ -110,7 +113,12 @@ def snapshot(root: Path) -> dict[str, tuple]:
             path = Path(folder, name)
             stat = path.lstat()
             link = os.readlink(path) if path.is_symlink() else None
-            state[str(path.relative_to(root))] = (stat.st_mode, stat.st_size, stat.st_mtime_ns, link)
+            state[str(path.relative_to(root))] = (
+                stat.st_mode,
+                stat.st_size,
+                stat.st_mtime_ns,
+                link,
+            )
     return state
 
 
@@ -178,9 +186,14 @@ def test_the_corpus_is_large_and_its_names_unique():
 
 
 # --- writing the PDF: full disk, interrupts, system errors -----------------------------------
+_fdopen = os.fdopen
+
+
 class _FullDisk:
+    """os.fdopen for a disk that is full: every write fails with ENOSPC."""
+
     def __init__(self, fd: int, mode: str):
-        self.file = os.fdopen(fd, mode)
+        self.file = _fdopen(fd, mode)
 
     def __enter__(self):
         return self
@@ -342,9 +355,126 @@ def test_same_bytes_with_a_png_logo_from_another_folder(tmp_path, monkeypatch):
     files = {"logos/logo.png": real_image("PNG")}
     entries = {"alfa": entry_yaml(logo="logos/logo.png")}
     one = _build(
-        monkeypatch, tmp_path, _write_issue(tmp_path / "a" / "i", entries, files), tmp_path / "1.pdf"
+        monkeypatch,
+        tmp_path,
+        _write_issue(tmp_path / "a" / "i", entries, files),
+        tmp_path / "1.pdf",
     )
     two = _build(
-        monkeypatch, tmp_path, _write_issue(tmp_path / "b" / "i", entries, files), tmp_path / "2.pdf"
+        monkeypatch,
+        tmp_path,
+        _write_issue(tmp_path / "b" / "i", entries, files),
+        tmp_path / "2.pdf",
     )
     assert one == two
+
+
+# --- properties: whatever the input, a result or clean errors, quickly ------------------------
+def _run_clean(args: list[str], max_seconds: float):
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert time.monotonic() - started < max_seconds
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    if result.exit_code == 1:
+        assert "error" in result.output
+    return result
+
+
+XML_PIECES = [
+    "<svg>",
+    "</svg>",
+    "<g>",
+    "</g>",
+    "<rect/>",
+    '<use href="#a"/>',
+    '<use href="x.svg"/>',
+    "<style>",
+    "</style>",
+    "@import 'x';",
+    "url(#a)",
+    "url(x.png)",
+    "<![CDATA[",
+    "]]>",
+    "<!DOCTYPE svg>",
+    '<!ENTITY a "b">',
+    "&a;",
+    "&amp;",
+    "<?xml version='1.0'?>",
+    "<!--",
+    "-->",
+    '<image href="data:,x"/>',
+    "<script>",
+    "\u00e9",
+    "\x00",
+    "<",
+    ">",
+    '"',
+    " ",
+    'xmlns="http://www.w3.org/2000/svg"',
+    'fill="url(http://x)"',
+    "<foreignObject>",
+]
+logo_files = st.one_of(
+    st.tuples(
+        st.sampled_from(["logos/x.png", "logos/x.jpg"]),
+        st.builds(
+            lambda start, cut, noise: start[:cut] + noise,
+            st.sampled_from([real_image("PNG"), real_image("JPEG")]),
+            st.integers(min_value=0, max_value=2_000),
+            st.binary(max_size=64),
+        ),
+    ),
+    st.tuples(
+        st.just("logos/x.svg"),
+        st.lists(st.sampled_from(XML_PIECES), max_size=30).map(
+            lambda pieces: ("<svg " + "".join(pieces)).encode("utf-8")
+        ),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(logo_files)
+def test_any_logo_is_accepted_or_refused_cleanly(logo):
+    name, content = logo
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_issue(
+            Path(tmp), entries={"clutex": entry_yaml(logo=name)}, files={name: content}
+        )
+        result = _run_clean(["check", str(root)], max_seconds=5)
+        assert result.exit_code == 0 or "logo: " in result.output
+
+
+# Texts that reach the renderer: Czech letters, typography, Markdown, HTML and Jinja syntax.
+RENDERED_CHARS = list("aáčěíkřšůžAČŘŠŽ019 \"'-.,:;!?()[]{}<>&%#*_|\\/@\n") + [
+    "**",
+    "- ",
+    "1. ",
+    "{{ ",
+    " }}",
+    "{%",
+    "<script>",
+    "</p>",
+    "&amp;",
+    "[x](https://x.cz)",
+]
+rendered_texts = st.lists(st.sampled_from(RENDERED_CHARS), min_size=1, max_size=80).map("".join)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(description=rendered_texts, city=rendered_texts)
+def test_any_printed_text_builds_or_fails_cleanly(description, city):
+    import yaml
+
+    quote = lambda text: yaml.safe_dump(text, default_style='"', width=10_000).strip()  # noqa: E731
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_issue(
+            Path(tmp),
+            entries={
+                "clutex": entry_yaml(description=quote(description), city=quote(city.strip()))
+            },
+        )
+        output = Path(tmp) / "out.pdf"
+        result = _run_clean(["build", str(root), "-o", str(output)], max_seconds=60)
+        assert (result.exit_code == 0) == output.is_file()

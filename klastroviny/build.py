@@ -1,8 +1,9 @@
 """build_issue: the whole pipeline, stage by stage.
 
 load + model (validate.py) → text craft (typography, collation) → render (Jinja → HTML) →
-typeset (WeasyPrint) → post-process (pypdf) → write (atomic). Everything is read, validated
-and rendered before anything is written.
+typeset (WeasyPrint, unit by unit: paginate.py, units.py) → assemble and post-process (pypdf,
+Ghostscript for print) → write (atomic). Everything is read, validated and rendered before
+anything is written.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from pathlib import Path
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.fonts import check_glyphs
 from klastroviny.imposition import impose_booklet
-from klastroviny.layouts import Layout, ecosystem_colours, load_layout, wording
+from klastroviny.layouts import Layout, load_layout
 from klastroviny.options import BuildOptions
-from klastroviny.postprocess import insert_before_last, notes_pages_needed
+from klastroviny.paginate import typeset_edition
 from klastroviny.prepress import DEFAULT_ICC, PrintSettings, make_print_master
-from klastroviny.render import Edition, render_html
-from klastroviny.typeset import check_page_budget, typeset
+from klastroviny.render import Edition
+from klastroviny.units import RenderCache
 from klastroviny.validate import load_issue
 from klastroviny.write import write_atomically
 
-NOTES_LINES = 16
+CACHE_DIR = Path("build") / ".cache" / "units"  # safe to delete
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,12 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
         raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
 
     out_dir = options.out_dir or Path("build") / issue.slug
+    render_cache = RenderCache(None if options.no_cache else CACHE_DIR)
     files = []  # (lang, path, bytes, pages): everything is made before anything is written
     with source_date_epoch(issue.date):
         for lang in languages:
             edition = Edition(issue, lang, layout, print_mode=options.print_master)
-            pdf, pages = _render_edition(edition, report, options)
+            pdf, pages = typeset_edition(edition, report, options, render_cache)
             _fail_on_strict(report, options)
             stem = f"{issue.slug}-{lang}"
             if options.print_master:
@@ -96,68 +98,6 @@ def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOption
         "Author": issue.publisher.get(edition.lang, issue.fallback(edition.lang)),
     }
     return make_print_master(pdf, settings, info, issue.date.isoformat())
-
-
-def _render_edition(edition: Edition, report: Report, options: BuildOptions) -> tuple[bytes, int]:
-    layout = edition.layout
-    total = len(edition.entries)
-    front_pages = 2 + (1 if edition.issue.foreword else 0)
-
-    def on_page(page: int) -> None:
-        if options.progress:
-            options.progress(edition.lang, min(max(page - front_pages, 0), total), total)
-
-    html = render_html(edition)
-    result = typeset(html, stylesheets(layout, edition), layout, edition.issue.root, on_page)
-    report.extend(result.warnings)
-    overflow = check_page_budget(result.document, edition.entries, layout, edition.lang)
-    if overflow.errors:
-        raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
-    main_pdf = result.pdf
-    pages = len(result.document.pages)
-    notes = notes_pages_needed(pages, layout.pages_multiple)
-    notes_pdf = _notes_pdf(edition, notes) if notes else None
-    return insert_before_last(main_pdf, notes_pdf), pages + notes
-
-
-def _notes_pdf(edition: Edition, count: int) -> bytes:
-    env = edition.layout.jinja_environment()
-    html = env.get_template("notes.html.j2").render(
-        lang=edition.lang,
-        layout=edition.layout,
-        w=wording()[edition.lang],
-        count=count,
-        lines=NOTES_LINES,
-    )
-    result = typeset(html, stylesheets(edition.layout, edition), edition.layout, edition.issue.root)
-    return result.pdf
-
-
-def stylesheets(layout: Layout, edition: Edition):
-    """(file, css text) of the layout's stylesheets; *.j2 ones rendered from the manifest."""
-    sheets = []
-    env = None
-    for name in layout.stylesheets:
-        path = layout.find(name)
-        if name.endswith(".j2"):
-            env = env or layout.jinja_environment()
-            text = env.get_template(name).render(
-                layout=layout,
-                colours=ecosystem_colours(),
-                print=edition.print_mode,
-                colour=lambda c: _css_colour(c, edition.print_mode),
-            )
-        else:
-            text = path.read_text(encoding="utf-8")
-        sheets.append((path, text))
-    return sheets
-
-
-def _css_colour(colour: dict, print_mode: bool) -> str:
-    if print_mode:
-        c, m, y, k = (value / 100 for value in colour["cmyk"])
-        return f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
-    return colour["rgb"]
 
 
 def layout_fonts(layout: Layout) -> tuple[str, ...]:

@@ -176,6 +176,14 @@ def _save_traceback() -> str:
     default=None,
     help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes; default: the number of CPUs.",
+)
+@click.option("--no-cache", is_flag=True, help="Ignore the render cache under build/.cache/.")
 @click.pass_context
 def build(
     ctx,
@@ -190,6 +198,8 @@ def build(
     marks,
     pdfx,
     icc,
+    jobs,
+    no_cache,
 ) -> None:
     """Build the bulletin PDF of an issue: validates first, renders, writes atomically.
 
@@ -217,6 +227,8 @@ def build(
             marks=marks,
             pdfx=pdfx,
             icc=icc,
+            jobs=jobs,
+            no_cache=no_cache,
         )
         result = build_issue(issue_dir, options)
         if sys.stderr.isatty():

@@ -10,6 +10,8 @@ from klastroviny.errors import Location, Report
 from klastroviny.model import Issue, Text, TextList
 from klastroviny.resources import FONTS_DIR
 
+MAX_MISSING_SHOWN = 5  # characters reported one by one per field; the rest are counted
+
 
 @cache
 def _cmap(font_file: str) -> frozenset[int]:
@@ -23,17 +25,29 @@ def check_glyphs(issue: Issue, font_files: tuple[str, ...], report: Report) -> N
     """Report each character of the issue's texts that a font of the layout lacks."""
     covered = [(name, _cmap(name)) for name in font_files]
     for source, field, text in _texts(issue):
+        shown = 0
         for char in sorted(set(text)):
             if char.isspace() or unicodedata.category(char) == "Cc":
                 continue
             missing = [name for name, cmap in covered if ord(char) not in cmap]
-            if missing:
-                report.error(
-                    Location(source),
-                    field,
-                    f"the character '{char}' (U+{ord(char):04X} {unicodedata.name(char, '?')}) "
-                    f"is not in the bundled font {', '.join(missing)}; replace it",
-                )
+            if not missing:
+                continue
+            shown += 1
+            if shown > MAX_MISSING_SHOWN:
+                continue
+            report.error(
+                Location(source),
+                field,
+                f"the character '{char}' (U+{ord(char):04X} {unicodedata.name(char, '?')}) "
+                f"is not in the bundled font {', '.join(missing)}; replace it",
+            )
+        if shown > MAX_MISSING_SHOWN:
+            report.error(
+                Location(source),
+                field,
+                f"and {shown - MAX_MISSING_SHOWN} more characters that are not in the bundled "
+                "fonts; is the text in the right script and encoding?",
+            )
 
 
 def _texts(issue: Issue):

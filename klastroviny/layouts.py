@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -64,18 +65,26 @@ class Layout:
         )
 
     def jinja_environment(self) -> jinja2.Environment:
-        loaders = [jinja2.FileSystemLoader(str(folder)) for folder in self.search_path]
-        prefixed = jinja2.PrefixLoader(
-            {BASE: jinja2.FileSystemLoader(str(LAYOUTS_DIR / BASE))}, delimiter=":"
-        )
-        return jinja2.Environment(
-            loader=jinja2.ChoiceLoader([prefixed, *loaders]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        """The layout's template environment, made once per search path (compiling the
+        templates costs more than rendering them)."""
+        return _environment(self.search_path)
+
+
+@lru_cache(maxsize=8)
+def _environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(folder)) for folder in search_path]
+    prefixed = jinja2.PrefixLoader(
+        {BASE: jinja2.FileSystemLoader(str(LAYOUTS_DIR / BASE))}, delimiter=":"
+    )
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([prefixed, *loaders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
 
 
 def load_layout(name: str, issue_root: Path | None = None) -> Layout:

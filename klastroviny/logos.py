@@ -22,6 +22,8 @@ MAX_PIXELS = 24_000_000  # e.g. 6,000 × 4,000: at most 96 MB decoded (RGBA)
 MAX_SVG_DEPTH = 40  # elements nested inside each other
 MAX_SVG_ELEMENTS = 20_000
 MAX_SVG_PROBLEMS = 10  # shown per file; the rest is counted
+MAX_CSS_NESTING = 40  # brackets inside brackets in a <style> or an attribute
+MAX_CSS_CHARS = 250_000  # CSS read in one SVG (<style> and attributes with a function or @)
 SNIFF_BYTES = 1024
 
 _RASTER = {"png": "PNG", "jpeg": "JPEG"}
@@ -39,6 +41,10 @@ _REFUSED_ELEMENTS = {
 _REFERENCE_ATTRIBUTES = {"href", "src"}  # also xlink:href, which parses to (xlink, href)
 # The public DOCTYPEs graphics programs write; never fetched (expat loads no external DTD).
 _SVG_DTD_PREFIXES = ("http://www.w3.org/Graphics/SVG/", "http://www.w3.org/TR/2001/REC-SVG")
+# An attribute is read as CSS only if it may refer to something: a url-like function, an
+# at-rule or an escape. The common fill="url(#gradient)" is allowed without parsing.
+_MAY_REFER = re.compile(r"url|src|image|@|\\", re.IGNORECASE)
+_SAME_DOCUMENT_URL = re.compile(r"\s*url\(\s*(['\"]?)#[^'\"()\\\s]*\1\s*\)\s*", re.IGNORECASE)
 _CSS_URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade"}
 
 
@@ -187,6 +193,7 @@ class _SvgChecker:
         self.root_seen = False
         self.style_depth = 0  # > 0 inside a <style> element
         self.style_text: list[str] = []
+        self.css_chars = 0
         self.parser = None
 
     def parse(self, data: bytes) -> None:
@@ -223,21 +230,22 @@ class _SvgChecker:
 
     def entity(self, name, *_):
         raise _Refused(
-            f"declares an XML entity '{name}' ({self.where()}); delete the <!DOCTYPE …> part"
+            f"declares an XML entity '{_short(name)}' ({self.where()}); delete the <!DOCTYPE …>"
         )
 
     def external_entity(self, context, base, system_id, public_id):
-        raise _Refused(f"refers to an external entity '{system_id}' ({self.where()})")
+        raise _Refused(f"refers to an external entity '{_short(str(system_id))}' ({self.where()})")
 
     def skipped_entity(self, name, is_parameter_entity):
         raise _Refused(
-            f"uses an undefined entity '&{name};' ({self.where()}); write the character itself"
+            f"uses an undefined entity '&{_short(name)};' ({self.where()}); write the character "
+            "itself"
         )
 
     def processing_instruction(self, target, data):
         if target.lower() == "xml-stylesheet":
             self.problems.append(
-                f"links a stylesheet (<?xml-stylesheet {data.strip()}?>, {self.where()}); "
+                f"links a stylesheet (<?xml-stylesheet {_short(data)}?>, {self.where()}); "
                 "logos may not load other files: delete it"
             )
 
@@ -258,7 +266,7 @@ class _SvgChecker:
         if not self.root_seen:
             self.root_seen = True
             if local != "svg":
-                raise _Refused(f"starts with <{local}>, not <svg>; it is not an SVG file")
+                raise _Refused(f"starts with <{_short(local)}>, not <svg>; it is not an SVG file")
         if local in _REFUSED_ELEMENTS:
             self.problems.append(
                 f"contains {_REFUSED_ELEMENTS[local]} ({self.where()}); a logo must be vector "
@@ -266,6 +274,10 @@ class _SvgChecker:
             )
         for attribute, value in attributes.items():
             self.attribute(attribute.rpartition(" ")[2], value)
+        if local in ("set", "animate") and _local_attribute(attributes, "attributeName").endswith(
+            "href"
+        ):
+            self.refused(f"<{local}> of an href")
         if local == "style":
             self.style_depth = self.depth
             self.style_text = []
@@ -274,9 +286,29 @@ class _SvgChecker:
         if local in _REFERENCE_ATTRIBUTES:
             if not value.strip().startswith("#"):
                 self.refused(f'{local}="{_short(value)}"')
-        elif "(" in value or "@" in value:
-            for reference in css_references(value, declarations=True):
+            return
+        if bracket_depth(value) > MAX_CSS_NESTING:  # the renderer parses some as CSS
+            raise _Refused(
+                f"has an attribute {local} with brackets nested more than {MAX_CSS_NESTING} "
+                f"deep ({self.where()}); export the logo again"
+            )
+        if _MAY_REFER.search(value) and not _SAME_DOCUMENT_URL.fullmatch(value):
+            for reference in self.css(value, declarations=True):
                 self.refused(f'{local}="…{_short(reference)}…"')
+
+    def css(self, text: str, declarations: bool) -> list[str]:
+        self.css_chars += len(text)
+        if self.css_chars > MAX_CSS_CHARS:
+            raise _Refused(
+                f"has more than {MAX_CSS_CHARS:,} characters of CSS (styles and attributes "
+                "with url(…) or another function); simplify the drawing or use a PNG"
+            )
+        if bracket_depth(text) > MAX_CSS_NESTING:
+            raise _Refused(
+                f"has CSS with brackets nested more than {MAX_CSS_NESTING} deep "
+                f"({self.where()}); export the logo again"
+            )
+        return css_references(text, declarations)
 
     def characters(self, text: str) -> None:
         if self.style_depth:
@@ -284,7 +316,7 @@ class _SvgChecker:
 
     def end(self, name):
         if self.style_depth and self.depth == self.style_depth:
-            for reference in css_references("".join(self.style_text), declarations=False):
+            for reference in self.css("".join(self.style_text), declarations=False):
                 self.refused(f"<style> {_short(reference)}")
             self.style_depth = 0
         self.depth -= 1
@@ -294,6 +326,27 @@ class _SvgChecker:
             f"refers to something outside the file: {what} ({self.where()}); a logo may only "
             "refer to its own parts (#id): remove the reference or embed the shape"
         )
+
+
+def _local_attribute(attributes: dict[str, str], name: str) -> str:
+    for attribute, value in attributes.items():
+        if attribute.rpartition(" ")[2] == name:
+            return value.strip()
+    return ""
+
+
+def bracket_depth(css: str) -> int:
+    """How deep (), [] and {} nest in a piece of CSS (strings not told apart: an upper bound)."""
+    if "(" not in css and "[" not in css and "{" not in css:
+        return 0
+    depth = deepest = 0
+    for char in css:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def css_references(css: str, declarations: bool) -> list[str]:

@@ -19,4 +19,6 @@ class BuildOptions:
     marks: bool = False  # crop marks outside the bleed (print master)
     pdfx: str = "x-4"  # x-4 | x-1a
     icc: Path | None = None  # the printer's CMYK profile; default: the bundled FOGRA39 one
+    jobs: int | None = None  # worker processes; unset = CPU count
+    no_cache: bool = False  # ignore the render cache under build/.cache/
     progress: Callable[[str, int, int], None] | None = None  # (edition, done, total)

@@ -20,6 +20,7 @@ from klastroviny.errors import KlastrovinyError
 from klastroviny.layouts import load_layout
 from klastroviny.options import BuildOptions
 from klastroviny.preflight import preflight
+from klastroviny.prepress import PDFX
 from klastroviny.typography import format_date
 from klastroviny.validate import load_issue
 
@@ -69,6 +70,7 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
             checked = preflight(
                 out.path, (layout.width_mm, layout.height_mm), layout.pages_multiple
             )
+            checked.file = out.path.name  # as delivered, not the staging folder's path
             stem = out.path.name.removesuffix(".pdf")
             (staging / f"{stem}-preflight.txt").write_text(checked.as_text(), encoding="utf-8")
             (staging / f"{stem}-preflight.json").write_text(
@@ -112,7 +114,7 @@ def _job_ticket(issue, layout, masters, options: BuildOptions) -> str:
         + ("saddle stitch, 2 staples" if layout.pages_multiple == 4 else "as agreed"),
         "Colours:              CMYK 4/4, output intent "
         + ("FOGRA39 (ISO 12647-2 coated)" if options.icc is None else options.icc.name),
-        f"PDF standard:         PDF/{options.pdfx.upper()}",
+        f"PDF standard:         {PDFX[options.pdfx]['version']}",
         f"Paper (suggestion):   {PAPER.get(layout.page_size, 'as agreed')}",
         "",
         "Files (single pages in reading order; *-booklet.pdf is an imposed proof only):",

@@ -236,7 +236,7 @@ class _Scan:
             elif operator in (b"k", b"K"):
                 self.cmyk_used = True
             else:
-                window = data[max(0, match.start() - _OPERAND_WINDOW):match.start()]
+                window = data[max(0, match.start() - _OPERAND_WINDOW) : match.start()]
                 operands = window.split()
                 try:
                     if operator == b"cm":
@@ -246,8 +246,9 @@ class _Scan:
                         if operator == b"Do":
                             self._xobject(number, resources, name, ctm, depth)
                         else:
-                            self._colour_space(number, _lookup(resources, "/ColorSpace", name)
-                                               or NameObject(name))
+                            self._colour_space(
+                                number, _lookup(resources, "/ColorSpace", name) or NameObject(name)
+                            )
                 except (ValueError, TypeError):
                     continue  # not an operator after all (e.g. inside a dictionary)
 

@@ -55,8 +55,11 @@ def make_print_master(
 ) -> bytes:
     """The print master: CMYK through Ghostscript, then PDF/X identification with pypdf."""
     cmyk = convert_to_cmyk(prune_resources(pdf), settings)
-    # Ghostscript's output carries its own random IDs; identify the file by its source.
-    digest = hashlib.sha256(pdf + repr(settings).encode()).hexdigest()
+    # Ghostscript's output carries its own random IDs; identify the file by its source and the
+    # settings, the profile by its content (not its path, which differs between checkouts).
+    profile = hashlib.sha256(settings.icc.read_bytes()).hexdigest()
+    source = f"{settings.pdfx} {settings.marks} {settings.icc.name} {profile}".encode()
+    digest = hashlib.sha256(pdf + source).hexdigest()
     return finish_pdfx(cmyk, settings, info, date_stamp, digest)
 
 

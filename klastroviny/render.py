@@ -6,8 +6,10 @@ they never see loose dicts of data.
 
 from __future__ import annotations
 
+import base64
+import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -26,6 +28,36 @@ class IndexRow:
 
     entry: Entry
     contact: Contact
+
+
+UNIT_LINK = "klastroviny:"  # links between units, resolved when the units are assembled
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Where everything is printed. Profile pages follow from the order and the fixed page
+    budget; the front matter's length and the indexes' offsets come from rendering them."""
+
+    front_pages: int  # cover to contents, odd, so that profiles start on a left page
+    profile_pages: int  # the layout's budget of one profile
+    order: tuple[str, ...]  # entry ids in printed order
+    ecosystem_index: int
+    contact_index: int
+    single_document: bool = False  # one document: links are "#anchor"
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {entry_id: index for index, entry_id in enumerate(self.order)}
+
+    def of(self, entry: Entry) -> int:
+        return self.front_pages + 1 + self._position[entry.id] * self.profile_pages
+
+    @property
+    def back_start(self) -> int:
+        return self.front_pages + 1 + len(self.order) * self.profile_pages
+
+    def link(self, anchor: str) -> str:
+        return f"#{anchor}" if self.single_document else f"{UNIT_LINK}{anchor}"
 
 
 @dataclass(frozen=True)
@@ -90,13 +122,31 @@ class Edition:
         return Markup(markup.to_html(self.craft(source), lambda text: text))
 
 
-def render_html(edition: Edition) -> str:
-    """The whole bulletin of one edition as one HTML document."""
+def render_html(
+    edition: Edition,
+    pages: PagePlan | None = None,
+    part: str = "all",
+    part_entries: tuple[Entry, ...] | None = None,
+) -> str:
+    """One HTML document: the whole bulletin (part "all") or one rendering unit ("front",
+    "profile" with its entries, "back"). Without a page plan, page numbers are provisional
+    (for checks of the HTML stage)."""
+    if pages is None:
+        pages = PagePlan(
+            3,
+            edition.layout.profile_pages,
+            tuple(e.id for e in edition.entries),
+            0,
+            0,
+            single_document=True,
+        )
     env = edition.layout.jinja_environment()
     _install_filters(env, edition)
     words = wording()
     if edition.lang not in words:
         raise KlastrovinyError("layout", f"the layouts have no wording for '{edition.lang}'")
+    if part_entries is None:
+        part_entries = edition.entries if part == "all" else ()
     try:
         template = env.get_template("bulletin.html.j2")
         return template.render(
@@ -105,6 +155,9 @@ def render_html(edition: Edition) -> str:
             lang=edition.lang,
             layout=edition.layout,
             entries=edition.entries,
+            part=part,
+            part_entries=part_entries,
+            pages=pages,
             w=words[edition.lang],
             colours=ecosystem_colours(),
         )
@@ -161,8 +214,8 @@ def email_with_breaks(address: str) -> Markup:
 
 
 def qr_code(entry: Entry, edition: Edition) -> Markup:
-    """A vector QR code: the vCard of the first printed contact, else the website."""
-    import segno
+    """A placeholder for the vector QR code, expanded by expand_qr_codes() where the unit is
+    typeset: the vCard of the first printed contact, else the website."""
     from segno import helpers
 
     contacts = entry.printed_contacts
@@ -182,8 +235,33 @@ def qr_code(entry: Entry, edition: Edition) -> Markup:
         )
     else:
         data = entry.website
-    code = segno.make(data, error="m", micro=False)
-    svg = code.svg_inline(omitsize=True, border=0, dark="#000", svgclass="qr-code")
-    if edition.print_mode:  # black as 100 % K, not four-colour black
+    encoded = base64.b64encode(data.encode("utf-8")).decode("ascii")
+    return Markup(
+        f'<svg class="qr-code" data-qr="{encoded}" '
+        f'data-qr-black="{"cmyk" if edition.print_mode else "rgb"}"></svg>'
+    )
+
+
+_QR_PLACEHOLDER = re.compile(
+    r'<svg class="qr-code" data-qr="([A-Za-z0-9+/=]*)" '
+    r'data-qr-black="(cmyk|rgb)"></svg>'
+)
+
+
+def expand_qr_codes(html: str) -> str:
+    """Replace QR placeholders by segno's vector QR codes (costly: done only for units that
+    are actually typeset, in the worker)."""
+    return _QR_PLACEHOLDER.sub(lambda match: _qr_svg(match.group(1), match.group(2)), html)
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg(encoded: str, black: str) -> str:
+    import segno
+
+    data = base64.b64decode(encoded).decode("utf-8")
+    svg = segno.make(data, error="m", micro=False).svg_inline(
+        omitsize=True, border=0, dark="#000", svgclass="qr-code"
+    )
+    if black == "cmyk":  # black as 100 % K, not four-colour black
         svg = svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)"')
-    return Markup(svg)
+    return svg

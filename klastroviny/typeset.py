@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout
-from klastroviny.model import Entry
+from klastroviny.render import expand_qr_codes
 from klastroviny.resources import ASSETS_DIR, FONTS_DIR
 
 # Fontconfig sees only the bundled fonts; set before WeasyPrint (Pango) first loads a font.
@@ -157,11 +157,16 @@ def typeset(
         _listening("weasyprint.progress", logging.INFO, on_progress),
     ):
         css = [
-            CSS(string=text, base_url=path.as_uri(), url_fetcher=fetcher, font_config=font_config)
+            CSS(
+                string=text,
+                base_url=Path(path).as_uri(),
+                url_fetcher=fetcher,
+                font_config=font_config,
+            )
             for path, text in stylesheets
         ]
         document = HTML(
-            string=html, base_url=issue_root.as_uri() + "/", url_fetcher=fetcher
+            string=expand_qr_codes(html), base_url=issue_root.as_uri() + "/", url_fetcher=fetcher
         ).render(stylesheets=css, font_config=font_config)
         pdf = document.write_pdf()
     if fetcher.refused:
@@ -175,38 +180,3 @@ def typeset(
             )
         raise KlastrovinyError("sandbox", "the bulletin refers to files it may not use", report)
     return Typeset(document, pdf, warnings)
-
-
-def check_page_budget(document, entries: tuple[Entry, ...], layout: Layout, lang: str) -> Report:
-    """Each profile must fit its page budget, above the contact block: say by how much not."""
-    report = Report()
-    where: dict[str, tuple[int, float]] = {}
-    for number, page in enumerate(document.pages):
-        for anchor, (_, y, *_) in page.anchors.items():
-            # An element split over pages has an anchor on each; where it starts counts.
-            where.setdefault(anchor, (number, y / PX_PER_MM))
-    available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
-    for entry in entries:
-        start_page, start_y = where[f"entry-{entry.id}"]
-        end_page, end_y = where[f"entry-end-{entry.id}"]
-        page_top = start_y  # a profile starts at the top of a page's content area
-        height = (end_page - start_page) * layout.content_height_mm + (end_y - page_top)
-        overflow = height - available
-        if overflow > 0.2:
-            report.error(
-                Location(entry.source), "", _overflow_message(entry, overflow, layout, lang)
-            )
-    return report
-
-
-def _overflow_message(entry: Entry, overflow_mm: float, layout: Layout, lang: str) -> str:
-    lines = max(1, round(overflow_mm / LINE_MM + 0.49))
-    budget = f"{layout.profile_pages}-page" if layout.profile_pages > 1 else "one-page"
-    in_lang = dict(entry.description.values)
-    field = f"description.{lang}" if lang in in_lang else "description"
-    words = len(entry.description.get(lang).split())
-    offer = f" or offer.{lang}" if entry.offer else ""
-    return (
-        f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
-        f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words){offer}"
-    )

@@ -249,7 +249,6 @@ def small_build(built_dir, small_issue_dir):
     return result, {o.lang: BuiltPdf(o.path, o.lang, small_issue_dir) for o in result.outputs}
 
 
-
 # --- Print masters (issue 4), shared by test_print.py, test_preflight.py, test_imposition.py ---
 # The print master adds a Ghostscript pass (seconds) to the render: the sample issue is built
 # once per session in Czech only; variants use the small one-entry issue below.

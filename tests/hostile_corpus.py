@@ -402,6 +402,24 @@ CASES: list[Case] = [
         message='style="…url(',
     ),
     Case(
+        "svg-css-bracket-bomb",
+        with_logo("logos/x.svg", svg('<rect style="' + "(" * 100_000 + '"/>')),
+        message="has an attribute style with brackets nested more than 40 deep",
+    ),
+    Case(
+        "svg-css-too-long",
+        with_logo("logos/x.svg", svg("<style>" + "a{fill:red}" * 30_000 + "</style>")),
+        message="has more than 250,000 characters of CSS",
+    ),
+    Case(
+        "svg-animated-href",
+        with_logo(
+            "logos/x.svg",
+            svg('<use href="#a"><set attributeName="href" to="http://127.0.0.1:{port}/"/></use>'),
+        ),
+        message="refers to something outside the file: <set> of an href",
+    ),
+    Case(
         "svg-script-and-foreign-object",
         with_logo(
             "logos/x.svg",
@@ -447,6 +465,18 @@ CASES: list[Case] = [
         "markdown-link-in-the-foreword",
         {"issue.yaml": issue_yaml(foreword="'[x](//127.0.0.1:{port}/x)'")},
         message="link target '//127.0.0.1:",
+    ),
+    Case(
+        "text-in-a-script-the-fonts-lack",
+        entry(description="'" + "".join(chr(0x4E00 + i) for i in range(300)) + "'"),
+        command="build",  # refused before rendering
+        message="and 295 more characters that are not in the bundled fonts",
+    ),
+    Case(
+        "right-to-left-override-in-a-text",
+        entry(city="'Liberec \u202egpj.exe'"),
+        command="build",  # refused before rendering
+        message="(U+202E RIGHT-TO-LEFT OVERRIDE) is not in the bundled font",
     ),
     # Rendered: text is data -----------------------------------------------------------------------
     Case(

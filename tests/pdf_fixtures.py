@@ -5,6 +5,8 @@ CMYK text, a CMYK output intent, PDF/X-4); each other maker starts from the same
 breaks one thing, so that a test can assert that exactly the check it is about fails.
 WeasyPrint makes the ones that need real fonts or images (well under a second each); pypdf
 makes the ones WeasyPrint cannot (a non-embedded font, RGB colour inside a Form XObject).
+Also here: thin wrappers of the real tools (qpdf --check, pdffonts, pdfimages -list) whose
+answers the tests compare with ours.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ def html_pdf(body: str, size_mm=A5, bleed_mm: float | None = BLEED_MM, css: str 
 
 
 def pages_html(count: int, text: str = "Page {n}") -> str:
-    return "".join(f'<div class="page"><p>{text.format(n=n)}</p></div>' for n in range(1, count + 1))
+    return "".join(
+        f'<div class="page"><p>{text.format(n=n)}</p></div>' for n in range(1, count + 1)
+    )
 
 
 def as_pdfx(pdf: bytes) -> bytes:
@@ -123,6 +127,12 @@ def low_resolution_pdf() -> bytes:
     return as_pdfx(html_pdf(body))
 
 
+def medium_resolution_pdf() -> bytes:
+    """A 200 × 200 px greyscale image at 1 × 1 in, i.e. 200 ppi: a warning, not an error."""
+    body = f'<div class="page">{img_tag(200, 200, 1, 1)}</div>' + pages_html(3)
+    return as_pdfx(html_pdf(body))
+
+
 def resolutions_pdf() -> bytes:
     """Images at several effective resolutions, one with different x and y resolutions, for
     comparison with `pdfimages -list`: 72, 200, 300 ppi and 150 × 300 ppi."""
@@ -183,13 +193,35 @@ def six_pages_pdf() -> bytes:
 
 
 def no_bleed_pdf() -> bytes:
-    """A5 pages without bleed (WeasyPrint then writes no TrimBox/BleedBox): bleed, TrimBox."""
+    """A5 pages without bleed (WeasyPrint's boxes are then all the page): bleed."""
     return as_pdfx(html_pdf(pages_html(4), bleed_mm=None))
+
+
+def no_trimbox_pdf() -> bytes:
+    """A clean PDF whose pages lost their TrimBox and BleedBox: TrimBox, bleed, and the trim
+    size (the trim is then the whole MediaBox, 154 × 216 mm)."""
+    from pypdf import PdfReader
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(clean_pdf())))
+    writer.pdf_header = b"%PDF-1.6"
+    for page in writer.pages:
+        del page["/TrimBox"]
+        del page["/BleedBox"]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def unfinished_pdf() -> bytes:
     """WeasyPrint's plain output: no output intent, no PDF/X identification."""
     return html_pdf(pages_html(4))
+
+
+def old_header_pdfx4_pdf() -> bytes:
+    """A PDF/X-4 file whose header says PDF 1.4 (X-4 needs 1.6): PDF version."""
+    data = clean_pdf()
+    assert data.startswith(b"%PDF-1.6")
+    return b"%PDF-1.4" + data[len(b"%PDF-1.6") :]
 
 
 def truncated_pdf() -> bytes:
@@ -220,7 +252,9 @@ def run_tool(*args: str) -> str:
     import subprocess
 
     done = subprocess.run(args, capture_output=True, text=True)
-    assert done.returncode == 0, f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, (
+        f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    )
     return done.stdout
 
 

@@ -182,7 +182,7 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch, listener):
 def test_the_corpus_is_large_and_its_names_unique():
     assert len(CASES) >= 40
     assert len({case.name for case in CASES}) == len(CASES)
-    assert sum(case.command == "build" for case in CASES) <= 8  # rendering is slow
+    assert sum(case.command == "build" for case in CASES) <= 10  # rendering is slow
 
 
 # --- writing the PDF: full disk, interrupts, system errors -----------------------------------
@@ -404,6 +404,9 @@ XML_PIECES = [
     "<!--",
     "-->",
     '<image href="data:,x"/>',
+    "((((((((((",
+    "URL(",
+    '<set attributeName="href" to="x"/>',
     "<script>",
     "\u00e9",
     "\x00",
@@ -478,3 +481,72 @@ def test_any_printed_text_builds_or_fails_cleanly(description, city):
         output = Path(tmp) / "out.pdf"
         result = _run_clean(["build", str(root), "-o", str(output)], max_seconds=60)
         assert (result.exit_code == 0) == output.is_file()
+
+
+# --- the renderer's sandbox ------------------------------------------------------------------
+def test_the_sandbox_fetcher_refuses_everything_outside(tmp_path, monkeypatch):
+    from weasyprint.urls import URLFetchingError, fetch
+
+    from klastroviny.resources import ASSETS_DIR
+    from klastroviny.typeset import SandboxFetcher
+
+    root = tmp_path / "issue"
+    (root / "logos").mkdir(parents=True)
+    (root / "logos" / "x.svg").write_bytes(SVG)
+    (root / "logos" / "locked.svg").write_bytes(SVG)
+    (tmp_path / "secret-marker.txt").write_text(TOKEN)
+    fetcher = SandboxFetcher((root, ASSETS_DIR))
+    assert fetcher.fetch("issue:logos/x.svg").read() == SVG
+    assert fetcher.fetch("issue:logos/x.svg#frag").read() == SVG
+    assert fetcher.fetch((root / "logos" / "x.svg").as_uri()).read() == SVG
+    locked = root / "logos" / "locked.svg"
+    read_bytes = Path.read_bytes
+
+    def no_permission(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", no_permission)
+    refused = [
+        "issue:../secret-marker.txt",
+        "issue:%2e%2e/secret-marker.txt",
+        "issue:/etc/passwd",
+        "issue:logos",
+        "issue:logos/locked.svg",
+        "assets:../../etc/passwd",
+        (tmp_path / "secret-marker.txt").as_uri(),
+        "file://example.com/etc/passwd",
+        "file:///etc/passwd%00.svg",
+        "data:text/plain,x",
+        "http://127.0.0.1:9/x",
+        "ftp://127.0.0.1/x",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.refused == refused
+    # WeasyPrint reads _fail_on_errors from any fetcher: a refusal is a warning, not a crash.
+    with pytest.raises(URLFetchingError), fetch(fetcher, "http://127.0.0.1:9/y"):
+        pass
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue-local layout overrides are rendered by an unsandboxed Jinja environment: "
+    "layouts.py should use jinja2.sandbox.ImmutableSandboxedEnvironment (the sample renders "
+    "with it) and render.py should turn jinja2.exceptions.SecurityError into a clean error",
+)
+def test_an_issue_local_template_cannot_run_code(tmp_path, monkeypatch):
+    from klastroviny.resources import LAYOUTS_DIR
+
+    pwned = tmp_path / "pwned"
+    template = (LAYOUTS_DIR / "base" / "profile.html.j2").read_text(encoding="utf-8")
+    payload = f"{{{{ cycler.__init__.__globals__.os.system('touch {pwned}') }}}}"
+    root = make_issue(tmp_path, files={"layout/profile.html.j2": payload + template})
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = CliRunner().invoke(
+        cli, ["build", str(root), "-o", str(tmp_path / "x.pdf")], catch_exceptions=False
+    )
+    assert not pwned.exists()
+    assert result.exit_code == 1 and "internal error" not in result.output

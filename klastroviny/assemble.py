@@ -1,0 +1,113 @@
+"""Assembly (pypdf): the typeset units become one bulletin — pages in order, the front matter
+padded so that profiles start on a left page, notes pages before the back cover, links
+between units resolved, named destinations, the outline, metadata, identical objects (font
+programs, logos) stored once."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    NameObject,
+    NullObject,
+    TextStringObject,
+)
+
+from klastroviny.render import UNIT_LINK
+from klastroviny.units import UnitResult
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    anchor: str
+
+
+def assemble(
+    front: UnitResult,
+    profiles: list[UnitResult],
+    back: UnitResult,
+    notes: UnitResult | None,
+    bookmarks: list[Bookmark],
+    metadata: dict[str, str],
+    lang: str,
+) -> bytes:
+    writer = PdfWriter()
+    anchors: dict[str, int] = {}
+    _append(writer, front, anchors)
+    if len(writer.pages) % 2 == 0:  # profiles start on a left (even) page
+        _add_blank_page(writer)
+    for unit in profiles:
+        _append(writer, unit, anchors)
+    _append(writer, back, anchors)
+    if notes is not None:  # before the back cover, which stays the last page
+        reader = PdfReader(io.BytesIO(notes.pdf))
+        last = len(writer.pages) - 1
+        for offset, page in enumerate(reader.pages):
+            writer.insert_page(page, last + offset)
+        for anchor, index in anchors.items():
+            if index >= last:
+                anchors[anchor] = index + len(reader.pages)
+    _resolve_links(writer, anchors)
+    for anchor, index in sorted(anchors.items(), key=lambda item: (item[1], item[0])):
+        writer.add_named_destination(title=anchor, page_number=index)
+    for bookmark in bookmarks:
+        if bookmark.anchor in anchors:
+            writer.add_outline_item(title=bookmark.title, page_number=anchors[bookmark.anchor])
+    writer.add_metadata({f"/{key}": value for key, value in metadata.items()})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    digest = hashlib.sha256(b"".join(u.pdf for u in (front, *profiles, back))).digest()[:16]
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _add_blank_page(writer: PdfWriter) -> None:
+    """A blank page with the same boxes (trim, bleed) as the first."""
+    model = writer.pages[0]
+    blank = writer.add_blank_page(model.mediabox.width, model.mediabox.height)
+    blank.mediabox = model.mediabox
+    for box in ("/TrimBox", "/BleedBox"):
+        if box in model:
+            blank[NameObject(box)] = model[box]
+
+
+def _append(writer: PdfWriter, unit: UnitResult, anchors: dict[str, int]) -> None:
+    start = len(writer.pages)
+    reader = PdfReader(io.BytesIO(unit.pdf))
+    writer.append(reader, import_outline=False)
+    for anchor, (page, _) in unit.anchors.items():
+        anchors.setdefault(anchor, start + page)
+
+
+def _resolve_links(writer: PdfWriter, anchors: dict[str, int]) -> None:
+    """Links written as klastroviny:<anchor> by a unit become links to the anchor's page."""
+    for page in writer.pages:
+        for annotation in page.get("/Annots") or ():
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if not uri.startswith(UNIT_LINK):
+                continue
+            target = anchors.get(uri.removeprefix(UNIT_LINK))
+            del annotation["/A"]
+            if target is not None:
+                annotation[NameObject("/Dest")] = ArrayObject(
+                    [
+                        writer.pages[target].indirect_reference,
+                        NameObject("/XYZ"),
+                        NullObject(),
+                        NullObject(),
+                        NullObject(),
+                    ]
+                )
+
+
+__all__ = ["Bookmark", "assemble"]

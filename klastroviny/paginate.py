@@ -1,0 +1,238 @@
+"""One edition, typeset unit by unit: plan the pages, typeset the units (in parallel, through
+the render cache), check each profile's page budget, assemble the bulletin.
+
+Page numbers follow from the order: the front matter is typeset first to learn its length,
+the back matter to learn where its indexes start; every profile's page is then known, so the
+profiles can be typeset independently.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from klastroviny.assemble import Bookmark, assemble
+from klastroviny.errors import KlastrovinyError, Location, Report
+from klastroviny.layouts import Layout, ecosystem_colours, wording
+from klastroviny.model import Entry
+from klastroviny.options import BuildOptions
+from klastroviny.postprocess import insert_before_last, notes_pages_needed
+from klastroviny.render import Edition, PagePlan, render_html
+from klastroviny.typeset import LINE_MM, typeset
+from klastroviny.units import RenderCache, UnitJob, UnitResult, render_units
+
+NOTES_LINES = 16
+MAX_PLANNING_ROUNDS = 4
+
+
+def typeset_edition(
+    edition: Edition, report: Report, options: BuildOptions, render_cache: RenderCache
+) -> tuple[bytes, int]:
+    """The edition's PDF and page count."""
+    workers = options.jobs or os.cpu_count() or 1
+    sheets = stylesheets(edition.layout, edition)
+
+    def run(jobs, progress=None) -> list[UnitResult]:
+        return render_units(jobs, workers, render_cache, progress)
+
+    plan, front, back = plan_pages(edition, sheets, run)
+    jobs = [
+        UnitJob(
+            f"profile:{entry.id}",
+            render_html(edition, plan, "profile", (entry,)),
+            sheets,
+            edition.layout,
+            edition.issue.root,
+            plan.of(entry),
+        )
+        for entry in edition.entries
+    ]
+
+    def progress(done: int, total: int) -> None:
+        if options.progress:
+            options.progress(edition.lang, done, total)
+
+    profiles = run(jobs, progress)
+    overflow = check_page_budget(edition, profiles)
+    if overflow.errors:
+        raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
+    for result in (front, *profiles, back):
+        for message in dict.fromkeys(result.warnings):
+            report.warning(Location(edition.layout.search_path[-2]), "", message)
+    total = plan.back_start - 1 + back.pages
+    notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
+    notes = run([notes_job(edition, sheets, notes_count)])[0] if notes_count else None
+    pdf = assemble(
+        front, profiles, back, notes, bookmarks(edition), metadata(edition), edition.lang
+    )
+    return pdf, total + notes_count
+
+
+def plan_pages(edition: Edition, sheets, run) -> tuple[PagePlan, UnitResult, UnitResult]:
+    """Typeset the front and back matter until the page numbers they print are the ones they
+    get: usually twice the front, once the back."""
+    layout, issue = edition.layout, edition.issue
+    plan = PagePlan(
+        front_pages=3,
+        profile_pages=layout.profile_pages,
+        order=tuple(entry.id for entry in edition.entries),
+        ecosystem_index=0,
+        contact_index=0,
+    )
+    for _ in range(MAX_PLANNING_ROUNDS):
+        front = run(
+            [UnitJob("front", render_html(edition, plan, "front"), sheets, layout, issue.root, 1)]
+        )[0]
+        front_pages = front.pages + (front.pages + 1) % 2  # odd: profiles start on a left page
+        placed = replace(plan, front_pages=front_pages)
+        back = run(
+            [
+                UnitJob(
+                    "back",
+                    render_html(edition, placed, "back"),
+                    sheets,
+                    layout,
+                    issue.root,
+                    placed.back_start,
+                )
+            ]
+        )[0]
+        new = replace(
+            placed,
+            ecosystem_index=placed.back_start + _page(back, "ecosystem-index"),
+            contact_index=placed.back_start + _page(back, "contact-index"),
+        )
+        if new == plan:
+            return plan, front, back
+        plan = new
+    raise KlastrovinyError(
+        "layout", "the front matter's length does not settle; check the contents template"
+    )
+
+
+def _page(unit: UnitResult, anchor: str) -> int:
+    if anchor not in unit.anchors:
+        raise KlastrovinyError(
+            "layout", f"the back matter has no #{anchor}; the layout's templates must keep that id"
+        )
+    return unit.anchors[anchor][0]
+
+
+def check_page_budget(edition: Edition, profiles: list[UnitResult]) -> Report:
+    """Each profile must fit its page budget above the contact block: say by how much not."""
+    layout, report = edition.layout, Report()
+    available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
+    for entry, unit in zip(edition.entries, profiles, strict=True):
+        start_page, start_y = unit.anchors[f"entry-{entry.id}"]
+        end_page, end_y = unit.anchors[f"entry-end-{entry.id}"]
+        height = (end_page - start_page) * layout.content_height_mm + (end_y - start_y)
+        overflow = height - available
+        if overflow > 0.2 or unit.pages != layout.profile_pages:
+            overflow = max(overflow, 0.5)
+            report.error(
+                Location(entry.source), "", _overflow_message(entry, overflow, layout, edition.lang)
+            )
+    return report
+
+
+def _overflow_message(entry: Entry, overflow_mm: float, layout: Layout, lang: str) -> str:
+    lines = max(1, round(overflow_mm / LINE_MM + 0.49))
+    budget = f"{layout.profile_pages}-page" if layout.profile_pages > 1 else "one-page"
+    field = f"description.{lang}" if lang in dict(entry.description.values) else "description"
+    words = len(entry.description.get(lang).split())
+    offer = f" or offer.{lang}" if entry.offer else ""
+    return (
+        f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
+        f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words)"
+        f"{offer}"
+    )
+
+
+def notes_job(edition: Edition, sheets, count: int) -> UnitJob:
+    env = edition.layout.jinja_environment()
+    html = env.get_template("notes.html.j2").render(
+        lang=edition.lang,
+        layout=edition.layout,
+        w=wording()[edition.lang],
+        count=count,
+        lines=NOTES_LINES,
+    )
+    return UnitJob(f"notes:{count}", html, sheets, edition.layout, edition.issue.root, 2)
+
+
+def bookmarks(edition: Edition) -> list[Bookmark]:
+    words = wording()[edition.lang]
+    marks = [Bookmark(words["foreword"], "foreword")] if edition.issue.foreword else []
+    marks.append(Bookmark(words["contents"], "contents"))
+    fallback = edition.issue.fallback(edition.lang)
+    marks += [
+        Bookmark(entry.display_short_name(edition.lang, fallback), f"entry-{entry.id}")
+        for entry in edition.entries
+    ]
+    marks += [
+        Bookmark(words["ecosystem_index"], "ecosystem-index"),
+        Bookmark(words["contact_index"], "contact-index"),
+        Bookmark(words["imprint"], "back"),
+    ]
+    return marks
+
+
+def metadata(edition: Edition) -> dict[str, str]:
+    issue, lang = edition.issue, edition.lang
+    text, date = edition.text, f"D:{issue.date.strftime('%Y%m%d')}000000Z"
+    title = text(issue.title) + (f" {issue.number}" if issue.number else "")
+    if issue.subtitle:
+        title += f" – {text(issue.subtitle)}"
+    from klastroviny import typography, vocabulary
+
+    subject = (f"{text(issue.event)}, " if issue.event else "") + typography.format_date(
+        issue.date, lang
+    )
+    keywords = ", ".join(
+        vocabulary.ecosystem_name(eco, lang) for eco, _ in edition.ecosystem_groups
+    )
+    return {
+        "Title": title,
+        "Author": text(issue.publisher),
+        "Subject": subject,
+        "Keywords": keywords,
+        "Creator": "klastroviny",
+        "Producer": "klastroviny (WeasyPrint, pypdf)",
+        "CreationDate": date,
+        "ModDate": date,
+    }
+
+
+def single_pass(edition: Edition, plan: PagePlan) -> bytes:
+    """The whole edition as one WeasyPrint document (for the benchmark's comparison)."""
+    sheets = stylesheets(edition.layout, edition)
+    html = render_html(edition, replace(plan, single_document=True), "all")
+    result = typeset(html, sheets, edition.layout, edition.issue.root)
+    return insert_before_last(result.pdf, None)
+
+
+def stylesheets(layout: Layout, edition: Edition) -> tuple[tuple[str, str], ...]:
+    """(file, css text) of the layout's stylesheets; *.j2 ones rendered from the manifest."""
+    sheets = []
+    env = None
+    for name in layout.stylesheets:
+        path = layout.find(name)
+        if name.endswith(".j2"):
+            env = env or layout.jinja_environment()
+            text = env.get_template(name).render(
+                layout=layout,
+                colours=ecosystem_colours(),
+                print=edition.print_mode,
+                colour=lambda c: _css_colour(c, edition.print_mode),
+            )
+        else:
+            text = path.read_text(encoding="utf-8")
+        sheets.append((str(path), text))
+    return tuple(sheets)
+
+
+def _css_colour(colour: dict, print_mode: bool) -> str:
+    if print_mode:
+        c, m, y, k = (value / 100 for value in colour["cmyk"])
+        return f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
+    return colour["rgb"]

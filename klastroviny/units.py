@@ -1,0 +1,237 @@
+"""Rendering units: the front matter, each profile and the back matter are typeset as separate
+WeasyPrint documents, in worker processes, and kept in a render cache.
+
+Each unit knows its first page number and side from the page plan, so it can be laid out on
+its own; the cache key covers everything that affects a unit's pages.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from klastroviny import __version__
+from klastroviny.errors import KlastrovinyError, Location, Report
+from klastroviny.layouts import Layout
+from klastroviny.render import expand_qr_codes
+from klastroviny.resources import ASSETS_DIR, FONTS_DIR
+from klastroviny.typeset import PX_PER_MM, SandboxFetcher, _listening
+
+_SOURCES = re.compile(r'\bsrc="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class UnitJob:
+    """What a worker needs to typeset one unit."""
+
+    name: str  # "front", "profile:<id>", "back", "notes"
+    html: str
+    stylesheets: tuple[tuple[str, str], ...]  # (file, css text), in cascade order
+    layout: Layout
+    issue_root: Path
+    first_page: int  # the unit's first page number in the bulletin (sets folio and side)
+
+    def unit_css(self) -> str:
+        side = "left" if self.first_page % 2 == 0 else "right"
+        return (
+            f"@page :first {{ counter-reset: page {self.first_page}; }}\n"
+            f"html {{ break-before: {side}; }}\n"
+            "[data-bookmark] { bookmark-level: none; }\n"
+        )
+
+    def cache_key(self) -> str:
+        digest = hashlib.sha256()
+        for part in (
+            __version__,
+            self.name,
+            self.html,
+            self.unit_css(),
+            _fonts_digest(),
+            *(text for _, text in self.stylesheets),
+        ):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        for source in sorted(set(_SOURCES.findall(self.html))):
+            digest.update(_file_digest(self.issue_root / source).encode())
+        return digest.hexdigest()
+
+
+@dataclass
+class UnitResult:
+    name: str
+    pdf: bytes
+    pages: int
+    anchors: dict[str, tuple[int, float]]  # anchor → (page index in the unit, y in mm)
+    warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+class RenderCache:
+    """Typeset units on disk under build/.cache/units/ (a unit's PDF as <key>.unit, its page
+    count and anchors as <key>.json), keyed by UnitJob.cache_key()."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get(self, job: UnitJob) -> UnitResult | None:
+        if self.folder is None:
+            return None
+        pdf_path, meta_path = self._paths(job.cache_key())
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            pdf = pdf_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        anchors = {name: (page, y) for name, (page, y) in meta["anchors"].items()}
+        return UnitResult(job.name, pdf, meta["pages"], anchors, meta["warnings"], [])
+
+    def put(self, job: UnitJob, result: UnitResult) -> None:
+        if self.folder is None or result.refused:
+            return
+        pdf_path, meta_path = self._paths(job.cache_key())
+        try:
+            pdf_path.parent.mkdir(parents=True, exist_ok=True)
+            temp = pdf_path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_bytes(result.pdf)
+            os.replace(temp, pdf_path)
+            meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
+            temp = meta_path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_text(json.dumps(meta), encoding="utf-8")
+            os.replace(temp, meta_path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        base = self.folder / key[:2] / key
+        return base.with_suffix(".unit"), base.with_suffix(".json")
+
+
+def render_units(
+    jobs: list[UnitJob],
+    workers: int,
+    render_cache: RenderCache,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[UnitResult]:
+    """Results in the order of `jobs`; cached units are reused, the rest typeset in parallel."""
+    results: dict[int, UnitResult] = {}
+    missing = []
+    for index, job in enumerate(jobs):
+        cached = render_cache.get(job)
+        if cached is not None:
+            results[index] = cached
+        else:
+            missing.append(index)
+    done = len(results)
+    if progress:
+        progress(done, len(jobs))
+    if len(missing) <= 1 or workers <= 1:
+        for index in missing:
+            results[index] = typeset_unit(jobs[index])
+            done += 1
+            if progress:
+                progress(done, len(jobs))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
+            futures = {pool.submit(typeset_unit, jobs[index]): index for index in missing}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                done += 1
+                if progress:
+                    progress(done, len(jobs))
+    refused = sorted({url for result in results.values() for url in result.refused})
+    if refused:
+        report = Report()
+        root = jobs[0].issue_root
+        for url in refused:
+            report.error(
+                Location(root),
+                "",
+                f"refused to load '{url}': only files inside the "
+                "issue folder, the layout and assets/ may be used",
+            )
+        raise KlastrovinyError("sandbox", "the bulletin refers to files it may not use", report)
+    for index in missing:
+        render_cache.put(jobs[index], results[index])
+    return [results[index] for index in range(len(jobs))]
+
+
+# --- in the worker ----------------------------------------------------------------------------
+def typeset_unit(job: UnitJob) -> UnitResult:
+    """Typeset one unit with WeasyPrint (in a worker process, or in-process)."""
+    from weasyprint import HTML
+
+    fetcher = SandboxFetcher((job.issue_root, *job.layout.search_path, ASSETS_DIR))
+    warnings: list[str] = []
+
+    def on_warning(record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            warnings.append(f"WeasyPrint: {record.getMessage()}")
+
+    stylesheets, font_config = _stylesheets(job.stylesheets, job.unit_css(), fetcher)
+    with _listening("weasyprint", logging.WARNING, on_warning):
+        document = HTML(
+            string=expand_qr_codes(job.html),
+            base_url=job.issue_root.as_uri() + "/",
+            url_fetcher=fetcher,
+        ).render(stylesheets=stylesheets, font_config=font_config)
+        pdf = document.write_pdf()
+    anchors = {}
+    for number, page in enumerate(document.pages):
+        for anchor, (_, y, *_) in page.anchors.items():
+            anchors.setdefault(anchor, (number, round(y / PX_PER_MM, 3)))
+    return UnitResult(
+        job.name, pdf, len(document.pages), anchors, warnings, sorted(set(fetcher.refused))
+    )
+
+
+_PARSED: dict[str, tuple] = {}  # per worker process: parsed layout stylesheets and fonts
+atexit.register(_PARSED.clear)  # free WeasyPrint's font configuration before shutdown
+
+
+def _stylesheets(sheets, unit_css: str, fetcher):
+    """Parsed CSS, reused across the units a worker typesets (parsing costs more than layout)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    key = hashlib.sha256("\0".join(text for _, text in sheets).encode()).hexdigest()
+    if key not in _PARSED:
+        font_config = FontConfiguration()
+        parsed = [
+            CSS(
+                string=text,
+                base_url=Path(path).as_uri(),
+                url_fetcher=fetcher,
+                font_config=font_config,
+            )
+            for path, text in sheets
+        ]
+        _PARSED.clear()
+        _PARSED[key] = (parsed, font_config)
+    parsed, font_config = _PARSED[key]
+    extra = CSS(string=unit_css, font_config=font_config)
+    return [*parsed, extra], font_config
+
+
+@cache
+def _fonts_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(FONTS_DIR.iterdir()):
+        digest.update(path.name.encode())
+        digest.update(_file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"

@@ -1,0 +1,207 @@
+"""`klastroviny package ISSUE_DIR`: the hand-off folder for the print shop and its zip.
+
+One package of the one-entry issue (Czech only) is made per module; the failure cases use an
+invalid issue or a build that fails, and check that no half package is left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from builders import entry_yaml, make_issue
+from click.testing import CliRunner
+from conftest import isolated_build_env
+from pdf_fixtures import qpdf_check
+from pypdf import PdfReader
+
+from klastroviny.cli import cli
+from klastroviny.errors import KlastrovinyError
+from klastroviny.options import BuildOptions
+from klastroviny.package import make_package
+
+FILES = [
+    "JOB-TICKET.txt",
+    "SHA256SUMS",
+    "issue-cs-print-booklet.pdf",
+    "issue-cs-print-preflight.json",
+    "issue-cs-print-preflight.txt",
+    "issue-cs-print.pdf",
+]
+
+
+def package(issue_dir: Path, out: Path, **options):
+    with isolated_build_env():
+        return make_package(issue_dir, BuildOptions(lang="cs", out_dir=out, **options))
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory):
+    issue_dir = make_issue(tmp_path_factory.mktemp("package-src"))
+    out = tmp_path_factory.mktemp("package") / "build" / "issue"
+    made = package(issue_dir, out)
+    return issue_dir, out, made
+
+
+def test_the_print_folder_holds_master_proof_reports_ticket_and_checksums(packaged):
+    _, out, made = packaged
+    assert made.folder == out / "print"
+    assert made.archive == out / "issue-print.zip"
+    assert sorted(p.name for p in made.folder.iterdir()) == FILES
+    assert list(made.files) == FILES
+    # nothing else beside print/ and the zip: no staging folder left behind
+    assert sorted(p.name for p in out.iterdir()) == ["issue-print.zip", "print"]
+
+
+def test_the_master_and_the_proof_are_sound(packaged):
+    _, _, made = packaged
+    master, proof = made.folder / "issue-cs-print.pdf", made.folder / "issue-cs-print-booklet.pdf"
+    qpdf_check(master)
+    qpdf_check(proof)
+    assert len(PdfReader(master).pages) == 8
+    assert len(PdfReader(proof).pages) == 4
+    assert PdfReader(master).metadata["/GTS_PDFXVersion"] == "PDF/X-4"
+
+
+def test_the_preflight_reports_say_printable(packaged):
+    _, _, made = packaged
+    data = json.loads((made.folder / "issue-cs-print-preflight.json").read_text(encoding="utf-8"))
+    assert data["printable"] is True and data["pages"] == 8
+    # the file as delivered, not the staging folder it was checked in
+    assert data["file"] == "issue-cs-print.pdf"
+    text = (made.folder / "issue-cs-print-preflight.txt").read_text(encoding="utf-8")
+    assert text.startswith("Preflight of issue-cs-print.pdf\n")
+    assert text.rstrip().endswith("PRINTABLE") and "ERROR" not in text
+
+
+def test_the_job_ticket(packaged):
+    _, _, made = packaged
+    ticket = (made.folder / "JOB-TICKET.txt").read_text(encoding="utf-8")
+    assert ticket.startswith("JOB TICKET — KLASTROVINY")
+    for expected in (
+        "Publisher / contact:  Národní klastrová asociace",
+        "Date of issue:        26 September 2022",
+        "Trim size:            A5 portrait, 148 × 210 mm",
+        "Bleed:                3 mm on every side",
+        "Crop marks:           none",
+        "Binding:              saddle stitch",
+        "Colours:              CMYK 4/4, output intent FOGRA39",
+        "PDF standard:         PDF/X-4",
+        "Paper (suggestion):   cover 250 g/m²",
+        "issue-cs-print.pdf: 8 pages, edition cs",
+        "*-booklet.pdf is an imposed proof only",
+    ):
+        assert expected in ticket, expected
+
+
+def test_the_checksums_verify(packaged):
+    _, _, made = packaged
+    sums = (made.folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = {}
+    for line in sums:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    assert sorted(listed) == [name for name in FILES if name != "SHA256SUMS"]
+    for name, digest in listed.items():
+        assert hashlib.sha256((made.folder / name).read_bytes()).hexdigest() == digest, name
+    if shutil.which("sha256sum"):
+        done = subprocess.run(
+            ["sha256sum", "--check", "--strict", "SHA256SUMS"],
+            cwd=made.folder,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_zip_holds_the_same_files(packaged):
+    _, _, made = packaged
+    with zipfile.ZipFile(made.archive) as zipped:
+        assert zipped.testzip() is None
+        assert sorted(zipped.namelist()) == [f"print/{name}" for name in FILES]
+        for name in FILES:
+            assert zipped.read(f"print/{name}") == (made.folder / name).read_bytes(), name
+            assert zipped.getinfo(f"print/{name}").date_time == (2022, 9, 26, 0, 0, 0)
+
+
+def test_a_failed_rebuild_leaves_the_previous_package_untouched(packaged, monkeypatch):
+    issue_dir, out, made = packaged
+    before = {p.name: p.read_bytes() for p in made.folder.iterdir()}
+    archive = made.archive.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise KlastrovinyError("print", "Ghostscript failed (simulated)")
+
+    monkeypatch.setattr("klastroviny.package.build_issue", fail)
+    with pytest.raises(KlastrovinyError, match="simulated"):
+        package(issue_dir, out)
+    assert {p.name: p.read_bytes() for p in made.folder.iterdir()} == before
+    assert made.archive.read_bytes() == archive
+    assert sorted(p.name for p in out.iterdir()) == ["issue-print.zip", "print"]
+
+
+def fake_build(issue_dir, options):
+    """A stand-in for build_issue: writes a master into the staging folder, in a second."""
+    from klastroviny.build import BuildResult, EditionOutput
+
+    master = options.out_dir / "issue-cs-print.pdf"
+    master.write_bytes(b"%PDF-1.6 (a stand-in master)\n%%EOF\n")
+    return BuildResult(outputs=[EditionOutput("cs", master, 8)])
+
+
+def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path, monkeypatch):
+    from klastroviny.preflight import PreflightReport
+
+    monkeypatch.setattr("klastroviny.package.build_issue", fake_build)
+    monkeypatch.setattr(
+        "klastroviny.package.preflight", lambda path, *_: PreflightReport(str(path), "1.3", 8)
+    )
+    icc = tmp_path / "PSOcoated_v3.icc"
+    icc.write_bytes(b"a profile")
+    made = package(make_issue(tmp_path), tmp_path / "out", pdfx="x-1a", icc=icc, marks=True)
+    ticket = (made.folder / "JOB-TICKET.txt").read_text(encoding="utf-8")
+    assert "PDF standard:         PDF/X-1a:2001\n" in ticket
+    assert "Colours:              CMYK 4/4, output intent PSOcoated_v3.icc\n" in ticket
+    assert "Crop marks:           yes, outside the bleed\n" in ticket
+
+
+def test_a_package_whose_preflight_fails_is_not_made(tmp_path, monkeypatch):
+    """The build has written the master into the staging folder when preflight refuses it:
+    no print/ folder, no zip, no staging folder is left."""
+    from klastroviny.preflight import PreflightReport
+
+    def failing(path, trim, multiple):
+        report = PreflightReport(str(path), "1.6", 8)
+        report.add("fonts", "error", "font X is not embedded", [3])
+        return report
+
+    monkeypatch.setattr("klastroviny.package.build_issue", fake_build)
+    monkeypatch.setattr("klastroviny.package.preflight", failing)
+    out = tmp_path / "out"
+    with pytest.raises(KlastrovinyError, match="fails preflight"):
+        package(make_issue(tmp_path), out)
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_an_invalid_issue_leaves_no_print_folder_and_no_zip(tmp_path):
+    issue_dir = make_issue(tmp_path, entries={"clutex": entry_yaml(city="no")})
+    out = tmp_path / "out"
+    with pytest.raises(KlastrovinyError) as raised:
+        package(issue_dir, out)
+    assert raised.value.report is not None and raised.value.report.errors
+    assert not (out / "print").exists()
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_cli_reports_an_invalid_issue_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_issue(tmp_path, entries={"clutex": entry_yaml(city="no")})
+    result = CliRunner().invoke(cli, ["package", "issue"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "error: the issue has errors; nothing was packaged" in result.stderr
+    assert not (tmp_path / "build").exists()

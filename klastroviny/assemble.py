@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -18,6 +19,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from klastroviny.embedding import share_fonts
 from klastroviny.render import UNIT_LINK
 from klastroviny.units import UnitResult
 
@@ -36,6 +38,7 @@ def assemble(
     bookmarks: list[Bookmark],
     metadata: dict[str, str],
     lang: str,
+    font_cache: Path | None = None,
 ) -> bytes:
     writer = PdfWriter()
     anchors: dict[str, int] = {}
@@ -61,6 +64,7 @@ def assemble(
             writer.add_outline_item(title=bookmark.title, page_number=anchors[bookmark.anchor])
     writer.add_metadata({f"/{key}": value for key, value in metadata.items()})
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    share_fonts(writer, font_cache)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     digest = hashlib.sha256(b"".join(u.pdf for u in (front, *profiles, back))).digest()[:16]
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])

@@ -20,7 +20,7 @@ MAX_SVG_BYTES = 2_000_000  # an SVG logo file
 MAX_SIDE_PX = 6_000  # 300 ppi over 50 cm, far beyond the 60 mm a logo is printed at
 MAX_PIXELS = 24_000_000  # e.g. 6,000 × 4,000: at most 96 MB decoded (RGBA)
 MAX_SVG_DEPTH = 40  # elements nested inside each other
-MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_ELEMENTS = 20_000  # in the file, and drawn: each <use> counts as what it copies
 MAX_SVG_PROBLEMS = 10  # shown per file; the rest is counted
 MAX_CSS_NESTING = 40  # brackets inside brackets in a <style> or an attribute
 MAX_CSS_CHARS = 250_000  # CSS read in one SVG (<style> and attributes with a function or @)
@@ -195,6 +195,11 @@ class _SvgChecker:
         self.style_text: list[str] = []
         self.css_chars = 0
         self.parser = None
+        # For the <use> check: per element its id, the id its <use> copies, its children.
+        self.ids: dict[str, int] = {}
+        self.copies: dict[int, str] = {}
+        self.children: list[list[int]] = []
+        self.open: list[int] = []
 
     def parse(self, data: bytes) -> None:
         parser = expat.ParserCreate(namespace_separator=" ")
@@ -211,6 +216,7 @@ class _SvgChecker:
         parser.Parse(data, True)
         if not self.root_seen:
             raise _Refused("has no <svg> element; it is not an SVG file")
+        self.check_copies()
 
     def where(self) -> str:
         return f"line {self.parser.CurrentLineNumber} of the SVG"
@@ -278,6 +284,7 @@ class _SvgChecker:
             "href"
         ):
             self.refused(f"<{local}> of an href")
+        self.remember(local, attributes)
         if local == "style":
             self.style_depth = self.depth
             self.style_text = []
@@ -320,6 +327,66 @@ class _SvgChecker:
                 self.refused(f"<style> {_short(reference)}")
             self.style_depth = 0
         self.depth -= 1
+        self.open.pop()
+
+    # <use> copies an element: 12 levels of four copies each draw 4^12 elements from 50 lines.
+    def remember(self, local: str, attributes: dict[str, str]) -> None:
+        index = len(self.children)
+        self.children.append([])
+        if self.open:
+            self.children[self.open[-1]].append(index)
+        self.open.append(index)
+        element_id = _local_attribute(attributes, "id")
+        if element_id:
+            self.ids.setdefault(element_id, index)
+        if local == "use":
+            target = _local_attribute(attributes, "href")
+            if target.startswith("#"):
+                self.copies[index] = target[1:]
+
+    def check_copies(self) -> None:
+        """Count the elements drawn, each <use> as the elements it copies; refuse a loop."""
+        if not self.copies:
+            return
+        drawn: dict[int, int] = {}
+        state: dict[int, int] = {}  # 1: being counted, 2: counted
+        stack = [(0, False)]
+        while stack:
+            index, expanded = stack.pop()
+            if expanded:
+                total = 1 + sum(drawn[child] for child in self.children[index])
+                target = self.ids.get(self.copies.get(index, ""))
+                if target is not None:
+                    total += drawn[target]
+                drawn[index] = min(total, MAX_SVG_ELEMENTS + 1)
+                state[index] = 2
+                continue
+            if state.get(index) == 2:
+                continue
+            if state.get(index) == 1:
+                raise _Refused(
+                    "has a <use> that copies itself (directly or through other elements); "
+                    "remove the loop or export the logo again"
+                )
+            state[index] = 1
+            stack.append((index, True))
+            depends = list(self.children[index])
+            target = self.ids.get(self.copies.get(index, ""))
+            if target is not None:
+                depends.append(target)
+            for other in depends:
+                if state.get(other) == 1:
+                    raise _Refused(
+                        "has a <use> that copies itself (directly or through other elements); "
+                        "remove the loop or export the logo again"
+                    )
+                if state.get(other) != 2:
+                    stack.append((other, False))
+        if drawn[0] > MAX_SVG_ELEMENTS:
+            raise _Refused(
+                f"draws more than {MAX_SVG_ELEMENTS:,} elements when its <use> copies are "
+                "counted; simplify the drawing or use a PNG"
+            )
 
     def refused(self, what: str) -> None:
         self.problems.append(

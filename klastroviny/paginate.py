@@ -62,8 +62,16 @@ def typeset_edition(
     total = plan.back_start - 1 + back.pages
     notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
     notes = run([notes_job(edition, sheets, notes_count)])[0] if notes_count else None
+    font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
     pdf = assemble(
-        front, profiles, back, notes, bookmarks(edition), metadata(edition), edition.lang
+        front,
+        profiles,
+        back,
+        notes,
+        bookmarks(edition),
+        metadata(edition),
+        edition.lang,
+        font_cache,
     )
     return pdf, total + notes_count
 

@@ -41,6 +41,8 @@ class EditionOutput:
 class BuildResult:
     outputs: list[EditionOutput] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    units_typeset: int = 0  # units not found in the render cache
+    units_reused: int = 0
 
 
 def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildResult:
@@ -75,7 +77,9 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
             if options.booklet:
                 booklet = impose_booklet(pdf)
                 files.append((lang, out_dir / f"{stem}-booklet.pdf", booklet, pages // 2))
-    result = BuildResult(report=report)
+    result = BuildResult(
+        report=report, units_typeset=render_cache.typeset, units_reused=render_cache.reused
+    )
     for lang, path, data, pages in files:
         write_atomically(path, data)
         result.outputs.append(EditionOutput(lang, path, pages))

@@ -335,3 +335,80 @@ def package(ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, stric
         click.echo(f"{made.archive}")
 
     guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--lang",
+    type=click.Choice(["cs", "en", "all"]),
+    default=None,
+    help="Edition to build; default: the issue's first language.",
+)
+@click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the PDFs; default build/<slug>/.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes; default: the number of CPUs.",
+)
+@click.pass_context
+def watch(ctx, issue_dir: Path, lang, layout, out_dir, jobs) -> None:
+    """Rebuild on every saved change to the issue, its layout or assets.
+
+    Prints what changed, how many units were typeset and how long it took. A broken file is
+    reported (file:line) and the last good PDF stays in place. Ctrl-C ends.
+    """
+
+    def run() -> None:
+        from watchfiles import watch as changes_of
+
+        from klastroviny.options import BuildOptions
+        from klastroviny.resources import ASSETS_DIR, LAYOUTS_DIR
+
+        options = BuildOptions(lang=lang, layout=layout, out_dir=out_dir, jobs=jobs)
+        _rebuild(issue_dir, options, "first build")
+        click.echo(f"watching {issue_dir}, layouts/ and assets/ (Ctrl-C ends)")
+        for changes in changes_of(issue_dir, LAYOUTS_DIR, ASSETS_DIR, raise_interrupt=False):
+            changed = sorted({_shown(Path(path)) for _, path in changes})
+            _rebuild(issue_dir, options, ", ".join(changed))
+        click.echo("stopped watching")
+
+    guarded(ctx, run)
+
+
+def _rebuild(issue_dir: Path, options, what: str) -> None:
+    import time
+
+    from klastroviny.build import build_issue
+    from klastroviny.errors import KlastrovinyError
+
+    click.echo(f"changed: {what}")
+    start = time.perf_counter()
+    try:
+        result = build_issue(issue_dir, options)
+    except KlastrovinyError as error:
+        if error.report is not None:
+            print_report(error.report)
+        click.echo(f"error: {error.message}; the last good PDF is unchanged", err=True)
+        return
+    print_report(result.report)
+    seconds = time.perf_counter() - start
+    for out in result.outputs:
+        click.echo(f"{out.path}: {out.pages} pages ({out.lang})")
+    click.echo(
+        f"{result.units_typeset} units typeset, {result.units_reused} reused, {seconds:.1f} s"
+    )
+
+
+def _shown(path: Path) -> str:
+    from klastroviny.errors import display_path
+
+    return display_path(path)

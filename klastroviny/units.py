@@ -81,6 +81,8 @@ class RenderCache:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self.typeset = 0  # units typeset (not found in the cache) in this build
+        self.reused = 0
 
     def get(self, job: UnitJob) -> UnitResult | None:
         if self.folder is None:
@@ -131,6 +133,8 @@ def render_units(
         else:
             missing.append(index)
     done = len(results)
+    render_cache.reused += done
+    render_cache.typeset += len(missing)
     if progress:
         progress(done, len(jobs))
     if len(missing) <= 1 or workers <= 1:

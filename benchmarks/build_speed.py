@@ -2,24 +2,60 @@
 
     .venv/bin/python benchmarks/build_speed.py [N ...]      (default: 50 200 800)
 
-Each N is built in a fresh process (cs edition, a5-booklet) so that peak RSS is per build.
-Also times `klastroviny check` on the same folder.
+For each N, in fresh processes: `check`; a single WeasyPrint pass over the whole edition (the
+baseline); a cold unit build (empty render cache); a rebuild after editing one entry's
+description; a rebuild with no change. Peak RSS is that of the largest process (the build or
+one of its workers). cs edition, a5-booklet.
 """
 
 from __future__ import annotations
 
-import resource
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2022-09-prague"
+
+RUNNER = r"""
+import json, resource, sys, time
+from pathlib import Path
+mode, issue, out, cache = sys.argv[1:5]
+start = time.perf_counter()
+if mode == "check":
+    from klastroviny.validate import load_issue
+    load_issue(Path(issue))
+elif mode == "single":
+    from dataclasses import replace
+    from klastroviny.build import build_issue
+    from klastroviny.layouts import load_layout
+    from klastroviny.options import BuildOptions
+    from klastroviny.paginate import plan_pages, single_pass, stylesheets
+    from klastroviny.render import Edition
+    from klastroviny.units import RenderCache, render_units
+    from klastroviny.validate import load_issue
+    issue_model, _ = load_issue(Path(issue))
+    edition = Edition(issue_model, "cs", load_layout(issue_model.layout, issue_model.root))
+    cache_ = RenderCache(Path(cache))
+    plan, _, _ = plan_pages(edition, stylesheets(edition.layout, edition),
+                            lambda jobs, progress=None: render_units(jobs, 2, cache_))
+    start = time.perf_counter()
+    Path(out).write_bytes(single_pass(edition, plan))
+else:
+    import klastroviny.build as build
+    from klastroviny.options import BuildOptions
+    build.CACHE_DIR = Path(cache)
+    build.build_issue(Path(issue), BuildOptions(lang="cs", output=Path(out)))
+elapsed = time.perf_counter() - start
+rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"seconds": elapsed, "rss_mb": rss / 1024}))
+"""
 
 
 def make_issue(folder: Path, count: int) -> Path:
@@ -42,30 +78,41 @@ def make_issue(folder: Path, count: int) -> Path:
     return issue
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
-    """Wall time, peak RSS (MB) of the child, exit code."""
-    start = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode:
-        print(proc.stdout, proc.stderr, file=sys.stderr)
-    return elapsed, peak_kb / 1024, proc.returncode
+def run(mode: str, issue: Path, out: Path, cache: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", RUNNER, mode, str(issue), str(out), str(cache)],
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        sys.exit(f"{mode} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def edit_one_description(issue: Path) -> None:
+    path = sorted((issue / "entries").glob("*.yaml"))[len(list((issue / "entries").glob("*")))
+                                                      // 2]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Klastr", "Tento klastr", 1), encoding="utf-8")
 
 
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or [50, 200, 800]
-    klastroviny = str(Path(sys.executable).parent / "klastroviny")
-    print(f"{'N':>6} {'check s':>8} {'build s':>8} {'pages':>6} {'peak RSS MB':>12}")
-    with tempfile.TemporaryDirectory() as tmp:
-        for count in sizes:
-            issue = make_issue(Path(tmp), count)
-            check_s, _, _ = measure([klastroviny, "check", str(issue)])
-            pdf = Path(tmp) / f"{count}.pdf"
-            # ru_maxrss of children is the maximum over all children so far: run sizes ascending.
-            build_s, rss, code = measure([klastroviny, "build", str(issue), "-o", str(pdf)])
-            pages = len(__import__("pypdf").PdfReader(pdf).pages) if code == 0 else 0
-            print(f"{count:>6} {check_s:>8.2f} {build_s:>8.2f} {pages:>6} {rss:>12.0f}")
+    header = ("N", "check s", "single s", "cold s", "edit s", "no-change s", "peak MB",
+              "size ×")
+    print(" ".join(f"{h:>11}" for h in header), flush=True)
+    for count in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            issue, cache = make_issue(tmp, count), tmp / "cache"
+            check = run("check", issue, tmp / "x", cache)
+            cold = run("build", issue, tmp / "units.pdf", cache)
+            single = run("single", issue, tmp / "single.pdf", cache)
+            edit_one_description(issue)
+            edited = run("build", issue, tmp / "units.pdf", cache)
+            unchanged = run("build", issue, tmp / "units.pdf", cache)
+            ratio = (tmp / "units.pdf").stat().st_size / (tmp / "single.pdf").stat().st_size
+            rss = max(r["rss_mb"] for r in (cold, edited, unchanged))
+            row = (count, check["seconds"], single["seconds"], cold["seconds"],
+                   edited["seconds"], unchanged["seconds"], rss, ratio)
+            print(f"{row[0]:>11} " + " ".join(f"{v:>11.2f}" for v in row[1:]), flush=True)
 
 
 if __name__ == "__main__":

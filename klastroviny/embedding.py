@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -133,6 +134,7 @@ def _subset(source: Path, glyphs: frozenset[int], cache_dir: Path | None) -> byt
         "DSIG",
         "SVG ",
         "Silf",
+        "Silt",
         "Glat",
         "Gloc",
         "Feat",
@@ -140,6 +142,7 @@ def _subset(source: Path, glyphs: frozenset[int], cache_dir: Path | None) -> byt
     ]
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=sorted(glyphs | {0}))
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # it reports dropped tables
     with TTFont(source, lazy=True) as font:
         subsetter.subset(font)
         out = io.BytesIO()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
@@ -20,7 +21,8 @@ MAX_SVG_BYTES = 2_000_000  # an SVG logo file
 MAX_SIDE_PX = 6_000  # 300 ppi over 50 cm, far beyond the 60 mm a logo is printed at
 MAX_PIXELS = 24_000_000  # e.g. 6,000 × 4,000: at most 96 MB decoded (RGBA)
 MAX_SVG_DEPTH = 40  # elements nested inside each other
-MAX_SVG_ELEMENTS = 20_000  # in the file, and drawn: each <use> counts as what it copies
+MAX_SVG_ELEMENTS = 20_000  # elements in the file
+MAX_SVG_DRAWN = 50_000  # elements drawn, each #id reference (<use>, mask, …) counting as its target
 MAX_SVG_PROBLEMS = 10  # shown per file; the rest is counted
 MAX_CSS_NESTING = 40  # brackets inside brackets in a <style> or an attribute
 MAX_CSS_CHARS = 250_000  # CSS read in one SVG (<style> and attributes with a function or @)
@@ -45,6 +47,7 @@ _SVG_DTD_PREFIXES = ("http://www.w3.org/Graphics/SVG/", "http://www.w3.org/TR/20
 # at-rule or an escape. The common fill="url(#gradient)" is allowed without parsing.
 _MAY_REFER = re.compile(r"url|src|image|@|\\", re.IGNORECASE)
 _SAME_DOCUMENT_URL = re.compile(r"\s*url\(\s*(['\"]?)#[^'\"()\\\s]*\1\s*\)\s*", re.IGNORECASE)
+_URL_FRAGMENT = re.compile(r"url\(\s*['\"]?#([^'\"()\\\s]+)", re.IGNORECASE)
 _CSS_URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade"}
 
 
@@ -164,7 +167,8 @@ class _Refused(Exception):
 
 def check_svg(data: bytes) -> None:
     """Parse the SVG as XML without DTDs or entities and look for anything that reaches outside
-    the file. Raises LogoProblem with every problem found (up to MAX_SVG_PROBLEMS)."""
+    the file or multiplies the work. Raises LogoProblem with every problem found (up to
+    MAX_SVG_PROBLEMS)."""
     checker = _SvgChecker()
     try:
         checker.parse(data)
@@ -185,21 +189,34 @@ def check_svg(data: bytes) -> None:
         raise LogoProblem(problems)
 
 
+@dataclass
+class CssFacts:
+    """What a piece of CSS refers to."""
+
+    external: list[str] = field(default_factory=list)  # outside the file: refused
+    internal: list[str] = field(default_factory=list)  # ids, from url(#id)
+    # (selectors, ids their declarations refer to); a selector is (tag, ids, classes)
+    rules: list[tuple[list[tuple], list[str]]] = field(default_factory=list)
+
+
 class _SvgChecker:
     def __init__(self):
         self.problems: list[str] = []
         self.depth = 0
-        self.elements = 0
         self.root_seen = False
         self.style_depth = 0  # > 0 inside a <style> element
         self.style_text: list[str] = []
         self.css_chars = 0
         self.parser = None
-        # For the <use> check: per element its id, the id its <use> copies, its children.
-        self.ids: dict[str, int] = {}
-        self.copies: dict[int, str] = {}
+        # The elements in document order, for the references check.
+        self.tags: list[str] = []
+        self.classes: list[frozenset[str]] = []
+        self.element_ids: list[str] = []
+        self.refs: list[list[str]] = []  # ids each element refers to (#id, url(#id))
         self.children: list[list[int]] = []
         self.open: list[int] = []
+        self.ids: dict[str, int] = {}
+        self.rules: list[tuple[list[tuple], list[str]]] = []
 
     def parse(self, data: bytes) -> None:
         parser = expat.ParserCreate(namespace_separator=" ")
@@ -216,7 +233,7 @@ class _SvgChecker:
         parser.Parse(data, True)
         if not self.root_seen:
             raise _Refused("has no <svg> element; it is not an SVG file")
-        self.check_copies()
+        self.check_references()
 
     def where(self) -> str:
         return f"line {self.parser.CurrentLineNumber} of the SVG"
@@ -256,9 +273,8 @@ class _SvgChecker:
             )
 
     def start(self, name, attributes):
-        self.elements += 1
         self.depth += 1
-        if self.elements > MAX_SVG_ELEMENTS:
+        if len(self.tags) >= MAX_SVG_ELEMENTS:
             raise _Refused(
                 f"has more than {MAX_SVG_ELEMENTS:,} elements; simplify the drawing "
                 "(e.g. merge paths) or use a PNG"
@@ -278,21 +294,39 @@ class _SvgChecker:
                 f"contains {_REFUSED_ELEMENTS[local]} ({self.where()}); a logo must be vector "
                 "shapes only: remove it, or use a PNG"
             )
+        index = self.remember(local, attributes)
         for attribute, value in attributes.items():
-            self.attribute(attribute.rpartition(" ")[2], value)
+            self.attribute(index, local, attribute.rpartition(" ")[2], value)
         if local in ("set", "animate") and _local_attribute(attributes, "attributeName").endswith(
             "href"
         ):
             self.refused(f"<{local}> of an href")
-        self.remember(local, attributes)
         if local == "style":
             self.style_depth = self.depth
             self.style_text = []
 
-    def attribute(self, local: str, value: str) -> None:
+    def remember(self, local: str, attributes: dict[str, str]) -> int:
+        index = len(self.tags)
+        self.tags.append(local.lower())
+        self.classes.append(frozenset(_local_attribute(attributes, "class").split()))
+        element_id = _local_attribute(attributes, "id")
+        self.element_ids.append(element_id)
+        if element_id:
+            self.ids.setdefault(element_id, index)
+        self.refs.append([])
+        self.children.append([])
+        if self.open:
+            self.children[self.open[-1]].append(index)
+        self.open.append(index)
+        return index
+
+    def attribute(self, index: int, element: str, local: str, value: str) -> None:
         if local in _REFERENCE_ATTRIBUTES:
-            if not value.strip().startswith("#"):
+            target = value.strip()
+            if not target.startswith("#"):
                 self.refused(f'{local}="{_short(value)}"')
+            elif element != "a":  # a link is not drawn
+                self.refs[index].append(target[1:])
             return
         if bracket_depth(value) > MAX_CSS_NESTING:  # the renderer parses some as CSS
             raise _Refused(
@@ -300,10 +334,14 @@ class _SvgChecker:
                 f"deep ({self.where()}); export the logo again"
             )
         if _MAY_REFER.search(value) and not _SAME_DOCUMENT_URL.fullmatch(value):
-            for reference in self.css(value, declarations=True):
+            facts = self.css(value, declarations=True)
+            for reference in facts.external:
                 self.refused(f'{local}="…{_short(reference)}…"')
+            self.refs[index].extend(facts.internal)
+        else:  # no escapes here (a backslash would have been parsed above)
+            self.refs[index].extend(_URL_FRAGMENT.findall(value))
 
-    def css(self, text: str, declarations: bool) -> list[str]:
+    def css(self, text: str, declarations: bool) -> CssFacts:
         self.css_chars += len(text)
         if self.css_chars > MAX_CSS_CHARS:
             raise _Refused(
@@ -315,7 +353,7 @@ class _SvgChecker:
                 f"has CSS with brackets nested more than {MAX_CSS_NESTING} deep "
                 f"({self.where()}); export the logo again"
             )
-        return css_references(text, declarations)
+        return css_facts(text, declarations)
 
     def characters(self, text: str) -> None:
         if self.style_depth:
@@ -323,76 +361,98 @@ class _SvgChecker:
 
     def end(self, name):
         if self.style_depth and self.depth == self.style_depth:
-            for reference in self.css("".join(self.style_text), declarations=False):
+            facts = self.css("".join(self.style_text), declarations=False)
+            for reference in facts.external:
                 self.refused(f"<style> {_short(reference)}")
+            self.rules.extend(facts.rules)
             self.style_depth = 0
         self.depth -= 1
         self.open.pop()
-
-    # <use> copies an element: 12 levels of four copies each draw 4^12 elements from 50 lines.
-    def remember(self, local: str, attributes: dict[str, str]) -> None:
-        index = len(self.children)
-        self.children.append([])
-        if self.open:
-            self.children[self.open[-1]].append(index)
-        self.open.append(index)
-        element_id = _local_attribute(attributes, "id")
-        if element_id:
-            self.ids.setdefault(element_id, index)
-        if local == "use":
-            target = _local_attribute(attributes, "href")
-            if target.startswith("#"):
-                self.copies[index] = target[1:]
-
-    def check_copies(self) -> None:
-        """Count the elements drawn, each <use> as the elements it copies; refuse a loop."""
-        if not self.copies:
-            return
-        drawn: dict[int, int] = {}
-        state: dict[int, int] = {}  # 1: being counted, 2: counted
-        stack = [(0, False)]
-        while stack:
-            index, expanded = stack.pop()
-            if expanded:
-                total = 1 + sum(drawn[child] for child in self.children[index])
-                target = self.ids.get(self.copies.get(index, ""))
-                if target is not None:
-                    total += drawn[target]
-                drawn[index] = min(total, MAX_SVG_ELEMENTS + 1)
-                state[index] = 2
-                continue
-            if state.get(index) == 2:
-                continue
-            if state.get(index) == 1:
-                raise _Refused(
-                    "has a <use> that copies itself (directly or through other elements); "
-                    "remove the loop or export the logo again"
-                )
-            state[index] = 1
-            stack.append((index, True))
-            depends = list(self.children[index])
-            target = self.ids.get(self.copies.get(index, ""))
-            if target is not None:
-                depends.append(target)
-            for other in depends:
-                if state.get(other) == 1:
-                    raise _Refused(
-                        "has a <use> that copies itself (directly or through other elements); "
-                        "remove the loop or export the logo again"
-                    )
-                if state.get(other) != 2:
-                    stack.append((other, False))
-        if drawn[0] > MAX_SVG_ELEMENTS:
-            raise _Refused(
-                f"draws more than {MAX_SVG_ELEMENTS:,} elements when its <use> copies are "
-                "counted; simplify the drawing or use a PNG"
-            )
 
     def refused(self, what: str) -> None:
         self.problems.append(
             f"refers to something outside the file: {what} ({self.where()}); a logo may only "
             "refer to its own parts (#id): remove the reference or embed the shape"
         )
+
+    # --- #id references multiply the work ------------------------------------------------
+    # A <use>, a mask or a pattern draws the element it refers to. Twelve levels of four
+    # <use> each draw 4^12 elements from 50 lines; a mask that refers to itself never ends.
+    def check_references(self) -> None:
+        """Refuse a loop of #id references, and count the elements drawn with every reference
+        counted as the element it refers to (with its children)."""
+        self._apply_style_rules()
+        if not any(refs for refs in self.refs):
+            return
+        targets = [[self.ids[ref] for ref in refs if ref in self.ids] for refs in self.refs]
+        deps = [children + refs for children, refs in zip(self.children, targets, strict=True)]
+        drawn: list[int] = [0] * len(deps)
+        state = bytearray(len(deps))  # 0 new, 1 being counted, 2 counted
+        stack = [(0, False)]
+        while stack:
+            index, counted = stack.pop()
+            if counted:
+                total = 1 + sum(drawn[other] for other in targets[index])
+                total += sum(
+                    drawn[child]
+                    for child in self.children[index]
+                    if self.tags[child] not in _DEFINED
+                )
+                drawn[index] = min(total, MAX_SVG_DRAWN)
+                state[index] = 2
+                continue
+            if state[index]:
+                continue
+            state[index] = 1
+            stack.append((index, True))
+            for other in deps[index]:
+                if state[other] == 1:
+                    what = self.element_ids[other] or self.tags[other]
+                    raise _Refused(
+                        f"refers to itself: '#{_short(what)}' is used inside itself (through "
+                        "<use>, a mask, a pattern, a clip path or a gradient); remove the loop or "
+                        "export the logo again"
+                    )
+                if not state[other]:
+                    stack.append((other, False))
+        if drawn[0] >= MAX_SVG_DRAWN:
+            raise _Refused(
+                f"draws more than {MAX_SVG_DRAWN:,} elements when every <use>, mask and pattern "
+                "is counted as what it draws; simplify the drawing or use a PNG"
+            )
+
+    def _apply_style_rules(self) -> None:
+        """The ids that <style> rules with url(#id) add to the elements their selectors match
+        (roughly: by the last compound selector; a loose match only adds references)."""
+        if not self.rules:
+            return
+        by_key: dict[tuple[str, str], list[tuple[tuple, list[str]]]] = {}
+        for selectors, targets in self.rules:
+            for selector in selectors:
+                tag, ids, classes = selector
+                key = (
+                    ("id", min(ids))
+                    if ids
+                    else ("class", min(classes))
+                    if classes
+                    else ("tag", tag)
+                    if tag
+                    else ("any", "")
+                )
+                by_key.setdefault(key, []).append((selector, targets))
+        for index, tag in enumerate(self.tags):
+            keys = [("tag", tag), ("any", "")]
+            keys += [("class", name) for name in self.classes[index]]
+            if self.element_ids[index]:
+                keys.append(("id", self.element_ids[index]))
+            for key in keys:
+                for (rule_tag, ids, classes), targets in by_key.get(key, ()):
+                    if (
+                        (rule_tag is None or rule_tag == tag)
+                        and ids <= {self.element_ids[index]}
+                        and classes <= self.classes[index]
+                    ):
+                        self.refs[index].extend(targets)
 
 
 def _local_attribute(attributes: dict[str, str], name: str) -> str:
@@ -419,48 +479,128 @@ def bracket_depth(css: str) -> int:
 def css_references(css: str, declarations: bool) -> list[str]:
     """Every url(…), src(…), image(…) and @import in a stylesheet (or, with `declarations`, a
     style attribute or presentation attribute) that is not a same-document url(#id)."""
+    return css_facts(css, declarations).external
+
+
+def css_facts(css: str, declarations: bool) -> CssFacts:
+    """What the CSS refers to. Call it on CSS whose brackets nest at most MAX_CSS_NESTING deep
+    (the walk recurses once per bracket)."""
     import tinycss2
 
+    facts = CssFacts()
     if declarations:
-        tokens = tinycss2.parse_component_value_list(css)
+        _walk_css(tinycss2.parse_component_value_list(css), facts)
     else:
-        tokens = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    found: list[str] = []
-    _walk_css(tokens, found)
-    return found
+        _walk_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), facts)
+    return facts
 
 
-def _walk_css(tokens, found: list[str]) -> None:
+# Elements drawn only where something refers to them (their content counts there).
+_DEFINED = {
+    "defs", "symbol", "mask", "clippath", "pattern", "marker", "lineargradient",
+    "radialgradient", "filter", "style", "title", "desc", "metadata",
+}  # fmt: skip
+_GROUPING_RULES = {"media", "supports", "document", "-moz-document", "layer", "container", "scope"}
+
+
+def _walk_rules(rules, facts: CssFacts) -> None:
+    import tinycss2
+
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            before = len(facts.internal)
+            _walk_css(rule.prelude, facts)
+            _walk_css(rule.content, facts)
+            if len(facts.internal) > before:
+                facts.rules.append((_selectors(rule.prelude), facts.internal[before:]))
+        elif rule.type == "at-rule":
+            if rule.lower_at_keyword == "import":
+                facts.external.append(f"@import {serialize(rule.prelude).strip()}".strip())
+                continue
+            if rule.lower_at_keyword in _GROUPING_RULES and rule.content is not None:
+                _walk_css(rule.prelude, facts)
+                nested = tinycss2.parse_rule_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
+                _walk_rules(nested, facts)
+                continue
+            before = len(facts.internal)
+            _walk_css(rule.prelude, facts)
+            _walk_css(rule.content, facts)
+            if len(facts.internal) > before:  # e.g. @page: assume it may apply to anything
+                facts.rules.append(([(None, frozenset(), frozenset())], facts.internal[before:]))
+
+
+def _walk_css(tokens, facts: CssFacts) -> None:
     for token in tokens or ():
         kind = getattr(token, "type", None)
         if kind == "url":
-            if not token.value.strip().startswith("#"):
-                found.append(f"url({token.value})")
+            _url(token.value, "url", facts)
         elif kind == "function":
             if token.lower_name in _CSS_URL_FUNCTIONS:
-                target = tinycss2_serialize(token.arguments).strip()
-                if token.lower_name != "url" or not target.strip("'\" ").startswith("#"):
-                    found.append(f"{token.lower_name}({target})")
-            _walk_css(token.arguments, found)
-        elif kind in ("at-rule", "at-keyword"):
-            keyword = token.lower_at_keyword if kind == "at-rule" else token.lower_value
-            if keyword == "import":
-                prelude = tinycss2_serialize(getattr(token, "prelude", None) or ())
-                found.append(f"@import {prelude.strip()}".strip())
-                continue
-            _walk_css(getattr(token, "prelude", None), found)
-            _walk_css(getattr(token, "content", None), found)
-        elif kind == "qualified-rule":
-            _walk_css(token.prelude, found)
-            _walk_css(token.content, found)
+                target = serialize(token.arguments).strip()
+                if token.lower_name == "url":
+                    _url(target.strip("'\" "), "url", facts, shown=target)
+                else:
+                    facts.external.append(f"{token.lower_name}({target})")
+            _walk_css(token.arguments, facts)
+        elif kind == "at-keyword":
+            if token.lower_value == "import":
+                facts.external.append("@import")
         elif kind in ("() block", "[] block", "{} block"):
-            _walk_css(token.content, found)
+            _walk_css(token.content, facts)
 
 
-def tinycss2_serialize(tokens) -> str:
+def _url(target: str, function: str, facts: CssFacts, shown: str | None = None) -> None:
+    target = target.strip()
+    if target.startswith("#"):
+        facts.internal.append(target[1:])
+    else:
+        facts.external.append(f"{function}({shown if shown is not None else target})")
+
+
+def _selectors(prelude) -> list[tuple]:
+    """Each comma-separated selector as (tag, ids, classes) of its last compound selector;
+    pseudo-classes and attribute selectors are left out, so the match is looser, not tighter."""
+    selectors = []
+    current: list = []
+    for token in [*prelude, None]:
+        if token is None or (token.type == "literal" and token.value == ","):
+            selectors.append(_compound(current))
+            current = []
+        elif token.type == "whitespace" or (token.type == "literal" and token.value in ">+~"):
+            current.append(None)  # a combinator: a new compound starts
+        else:
+            current.append(token)
+    return selectors
+
+
+def _compound(tokens: list) -> tuple:
+    while tokens and tokens[-1] is None:
+        tokens = tokens[:-1]
+    if None in tokens:
+        last = len(tokens) - 1 - tokens[::-1].index(None)
+        tokens = tokens[last + 1 :]
+    tag, ids, classes, expect = None, set(), set(), None
+    for token in tokens:
+        if token.type == "literal" and token.value in (".", ":"):
+            expect = token.value
+            continue
+        if token.type == "ident":
+            if expect == ".":
+                classes.add(token.value)
+            elif expect is None and tag is None and not ids and not classes:
+                tag = token.lower_value
+        elif token.type == "hash":
+            ids.add(token.value)
+        expect = None
+    return (tag, frozenset(ids), frozenset(classes))
+
+
+def serialize(tokens) -> str:
     import tinycss2
 
-    return tinycss2.serialize(tokens)
+    return tinycss2.serialize(tokens or ())
 
 
 def _short(text: str, limit: int = 80) -> str:

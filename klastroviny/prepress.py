@@ -22,6 +22,7 @@ from pypdf.generic import (
     ContentStream,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     NumberObject,
     RectangleObject,
@@ -176,9 +177,32 @@ def finish_pdfx(
     writer.pdf_header = f"%PDF-{PDFX[settings.pdfx]['compatibility']}".encode()
     file_id = ByteStringObject(bytes.fromhex(digest[:32]))
     writer._ID = ArrayObject([file_id, file_id])
+    _drop_unreachable(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _drop_unreachable(writer: PdfWriter) -> None:
+    """Free the objects nothing points to any more: the link annotations taken off the pages,
+    Ghostscript's own XMP packet (which holds the clock time unless SOURCE_DATE_EPOCH is set)
+    and, with crop marks, the page contents replaced. pypdf writes every object it holds."""
+    reachable: set[int] = set()
+    stack = [writer._root_object.indirect_reference, writer._info.indirect_reference]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in reachable:
+                continue
+            reachable.add(item.idnum)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # stream dictionaries too
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    for idnum in range(1, len(writer._objects) + 1):
+        if idnum not in reachable:
+            writer._objects[idnum - 1] = None
 
 
 def _output_intent(writer: PdfWriter, icc: Path) -> DictionaryObject:
@@ -235,7 +259,7 @@ def _add_crop_marks(writer: PdfWriter, page) -> None:
         + b"\nQ\n"
         + marks.get_data()
     )
-    page[NameObject("/Contents")] = writer._add_object(combined)
+    page[NameObject("/Contents")] = writer._add_object(combined.flate_encode())
 
 
 def _xmp(

@@ -331,6 +331,20 @@ def test_pdf_16_no_annotations_no_actions(sample_print):
     assert b"/JavaScript" not in data and b"/JS " not in data
 
 
+def test_no_dead_objects_are_left_in_the_file(sample_print, small_print, marks_print):
+    """pypdf writes every object it holds: the link annotations taken off the pages, the XMP
+    packet Ghostscript wrote and the page contents that crop marks replace must not stay in
+    the file as unreferenced objects."""
+    for path in (sample_print.master, small_print.master, marks_print):
+        data = Path(path).read_bytes()
+        assert b"/Link" not in data and b"/URI" not in data, path
+        assert data.count(b"<?xpacket begin") == 1, path
+        assert b"GPL Ghostscript" not in data, path
+    # marks add a few hundred bytes a page, not a second copy of every page's content
+    plain, marked = Path(small_print.master).stat().st_size, Path(marks_print).stat().st_size
+    assert marked < plain * 1.03, (plain, marked)
+
+
 def test_x1a_variant(x1a_print):
     data = Path(x1a_print).read_bytes()
     assert data.startswith(b"%PDF-1.3\n")
@@ -536,21 +550,27 @@ def test_print_options_without_print_are_a_usage_error(build):
 # --- prepress on its own ---------------------------------------------------------------------
 
 
-def test_the_master_does_not_depend_on_where_the_profile_lies(tmp_path):
-    """The file ID and XMP document ID come from the source and the settings: the same profile
-    in another folder (another checkout, another machine) gives the same bytes."""
+def test_the_master_depends_neither_on_where_the_profile_lies_nor_on_the_clock(
+    tmp_path, monkeypatch
+):
+    """The file ID and XMP document ID come from the source and the settings (the profile by
+    its content): the same profile in another folder (another checkout) gives the same bytes.
+    Ghostscript stamps its output with the time (or SOURCE_DATE_EPOCH); none of that is left."""
     from pdf_fixtures import html_pdf, pages_html
 
     from klastroviny.prepress import PrintSettings, make_print_master
 
     source = html_pdf(pages_html(4))
     masters = []
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
+    for folder, epoch in (("a", "1000000000"), ("b", "1000000000"), ("a", "1600000000")):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        (tmp_path / folder).mkdir(exist_ok=True)
         icc = Path(shutil.copy(DEFAULT_ICC, tmp_path / folder / "profile.icc"))
-        settings = PrintSettings(icc=icc)
-        masters.append(make_print_master(source, settings, {"Title": "T"}, "2022-09-26"))
-    assert masters[0] == masters[1]
+        masters.append(
+            make_print_master(source, PrintSettings(icc=icc), {"Title": "T"}, "2022-09-26")
+        )
+    assert masters[0] == masters[1], "the profile's folder changed the master"
+    assert masters[0] == masters[2], "the clock (SOURCE_DATE_EPOCH) changed the master"
 
 
 def test_a_missing_profile_or_ghostscript_is_a_clear_error(tmp_path, monkeypatch):

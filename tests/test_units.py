@@ -1,0 +1,71 @@
+"""Unit rendering: profiles typeset separately, in parallel, through the render cache — and
+still the same bytes whichever way they were made."""
+
+from __future__ import annotations
+
+import pytest
+from builders import entry_yaml, make_issue
+from conftest import run_build
+
+import klastroviny.build as build_module
+
+NAMES = ["Alfa klastr", "Beta klastr", "Gama klastr"]
+
+
+def _entries(names):
+    return {
+        f"e{index}": entry_yaml(name=f'"{name}"', website=f"https://e{index}.example")
+        for index, name in enumerate(names)
+    }
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(build_module, "CACHE_DIR", folder)
+    return folder
+
+
+def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache):
+    root = make_issue(tmp_path, entries=_entries(NAMES))
+    outputs = []
+    for name, options in [("cold", {"jobs": 2}), ("warm", {"jobs": 2}),
+                          ("one", {"jobs": 1, "no_cache": True}),
+                          ("four", {"jobs": 4, "no_cache": True})]:
+        result = run_build(root, lang="cs", output=tmp_path / f"{name}.pdf", **options)
+        outputs.append((name, result))
+    pdfs = {(tmp_path / f"{name}.pdf").read_bytes() for name, _ in outputs}
+    assert len(pdfs) == 1
+    cold, warm = outputs[0][1], outputs[1][1]
+    assert cold.units_typeset > 0
+    assert warm.units_typeset == 0
+    assert warm.units_reused == cold.units_typeset + cold.units_reused
+
+
+def test_editing_one_description_typesets_only_that_profile(tmp_path, cache):
+    root = make_issue(tmp_path, entries=_entries(NAMES))
+    run_build(root, lang="cs", output=tmp_path / "a.pdf")
+    entry = root / "entries" / "e1.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("Klastr", "Náš klastr", 1),
+                     encoding="utf-8")
+    edited = run_build(root, lang="cs", output=tmp_path / "b.pdf")
+    assert edited.units_typeset == 1
+    assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
+
+
+def test_an_added_entry_typesets_only_what_moves(tmp_path, cache):
+    root = make_issue(tmp_path, entries=_entries(NAMES))
+    first = run_build(root, lang="cs", output=tmp_path / "a.pdf")
+    (root / "entries" / "e9.yaml").write_text(
+        entry_yaml(name='"Zeta klastr"', website="https://e9.example"), encoding="utf-8")
+    added = run_build(root, lang="cs", output=tmp_path / "b.pdf")
+    # The new profile comes last: the profiles before it keep their pages; the front
+    # (contents), the back (indexes) and the new profile are typeset again.
+    assert 0 < added.units_typeset < first.units_typeset + 1
+    assert added.units_reused >= len(NAMES)
+
+
+def test_no_cache_leaves_no_cache(tmp_path, cache):
+    root = make_issue(tmp_path, entries=_entries(NAMES[:1]))
+    run_build(root, lang="cs", output=tmp_path / "a.pdf", no_cache=True)
+    assert not cache.exists()

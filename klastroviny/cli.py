@@ -308,8 +308,11 @@ def preflight(ctx, pdf: Path, layout, as_json) -> None:
     help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--no-cache", is_flag=True, help="Ignore the render cache under build/.cache/.")
 @click.pass_context
-def package(ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, strict) -> None:
+def package(
+    ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, strict, no_cache
+) -> None:
     """Make the hand-off folder for the print shop, build/<slug>/print/, and its zip: print
     masters, imposed proofs, preflight reports, job ticket, SHA-256 checksums."""
 
@@ -326,6 +329,7 @@ def package(ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, stric
             marks=marks,
             pdfx=pdfx,
             icc=icc,
+            no_cache=no_cache,
         )
         made = make_package(issue_dir, options)
         if sys.stderr.isatty():

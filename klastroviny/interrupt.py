@@ -4,6 +4,11 @@ so that the atomic writer removes its temp file and the earlier output stays who
 Exit codes follow the shell's convention, 128 + the signal number: 130 for SIGINT, 143 for
 SIGTERM. Installed by the console script (cli.main) only, never on import, so that a program that
 uses klastroviny as a library keeps its own signal handling.
+
+A library may swallow the exception (WeasyPrint catches BaseException while it draws an SVG and
+goes on without the image). So the signal is also remembered, and the writer calls
+`raise_if_stopped()` before it replaces any output: a run that was asked to stop never writes a
+result, even one that a swallowed interrupt left incomplete.
 """
 
 from __future__ import annotations
@@ -20,21 +25,31 @@ class Terminated(KeyboardInterrupt):
 
 INTERRUPTED_EXIT_CODE = 128 + signal.SIGINT  # 130
 
+_stopped_by: int | None = None  # the first signal received, once the handlers are installed
+
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:
     return getattr(interrupt, "exit_code", INTERRUPTED_EXIT_CODE)
 
 
+def _interrupt(signum: int) -> KeyboardInterrupt:
+    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
 def stop_cleanly_on_signals() -> None:
-    """SIGINT raises KeyboardInterrupt, SIGTERM raises Terminated. Further signals are ignored
-    while the first one unwinds, so that a second Ctrl-C cannot cut the clean-up short."""
+    """SIGINT raises KeyboardInterrupt, SIGTERM raises Terminated, every time one arrives."""
 
     def on_signal(signum, frame):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if signum == signal.SIGTERM:
-            raise Terminated()
-        raise KeyboardInterrupt()
+        global _stopped_by
+        if _stopped_by is None:
+            _stopped_by = signum
+        raise _interrupt(signum)
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+
+
+def raise_if_stopped() -> None:
+    """Raise the interrupt again if a signal arrived, even if something swallowed it."""
+    if _stopped_by is not None:
+        raise _interrupt(_stopped_by)

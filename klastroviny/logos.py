@@ -22,7 +22,8 @@ MAX_SIDE_PX = 6_000  # 300 ppi over 50 cm, far beyond the 60 mm a logo is printe
 MAX_PIXELS = 24_000_000  # e.g. 6,000 × 4,000: at most 96 MB decoded (RGBA)
 MAX_SVG_DEPTH = 40  # elements nested inside each other
 MAX_SVG_ELEMENTS = 20_000  # elements in the file
-MAX_SVG_DRAWN = 50_000  # elements drawn, each #id reference (<use>, mask, …) counting as its target
+MAX_SVG_REFERENCE_NESTING = 6  # a mask in a mask …: rendering time grows steeply with it
+MAX_SVG_DRAWN = 30_000  # elements drawn, each #id reference (<use>, mask, …) counting as its target
 MAX_SVG_PROBLEMS = 10  # shown per file; the rest is counted
 MAX_CSS_NESTING = 40  # brackets inside brackets in a <style> or an attribute
 MAX_CSS_CHARS = 250_000  # CSS read in one SVG (<style> and attributes with a function or @)
@@ -387,6 +388,7 @@ class _SvgChecker:
         targets = [[self.ids[ref] for ref in refs if ref in self.ids] for refs in self.refs]
         deps = [children + refs for children, refs in zip(self.children, targets, strict=True)]
         drawn: list[int] = [0] * len(deps)
+        nesting: list[int] = [0] * len(deps)  # references inside references
         state = bytearray(len(deps))  # 0 new, 1 being counted, 2 counted
         stack = [(0, False)]
         while stack:
@@ -399,6 +401,18 @@ class _SvgChecker:
                     if self.tags[child] not in _DEFINED
                 )
                 drawn[index] = min(total, MAX_SVG_DRAWN)
+                nesting[index] = max(
+                    [nesting[child] for child in self.children[index]]
+                    + [1 + nesting[target] for target in targets[index]],
+                    default=0,
+                )
+                if nesting[index] > MAX_SVG_REFERENCE_NESTING:
+                    what = self.element_ids[index] or self.tags[index]
+                    raise _Refused(
+                        f"nests #id references more than {MAX_SVG_REFERENCE_NESTING} deep (at "
+                        f"'{_short(what)}': a <use>, mask or pattern inside one inside another "
+                        "…); simplify the drawing or use a PNG"
+                    )
                 state[index] = 2
                 continue
             if state[index]:

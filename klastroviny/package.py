@@ -62,6 +62,7 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
                 marks=options.marks,
                 pdfx=options.pdfx,
                 icc=options.icc,
+                no_cache=options.no_cache,
             ),
         )
         layout = load_layout(options.layout or issue.layout, issue.root)

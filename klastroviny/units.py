@@ -226,6 +226,15 @@ def _stylesheets(sheets, unit_css: str, fetcher):
 
 
 @cache
+def _code_digest() -> str:
+    """klastroviny's own code, so that a changed renderer never reuses old units."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
 def _fonts_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(FONTS_DIR.iterdir()):

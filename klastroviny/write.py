@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from klastroviny.errors import KlastrovinyError, display_path
+from klastroviny.interrupt import raise_if_stopped
 
 TEMP_SUFFIX = ".tmp"  # temp files are .<name>.<random>.tmp beside the output
 
@@ -17,8 +18,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that `path` is always either the old file or the new one.
 
     Any failure (full disk, no permission) is a KlastrovinyError naming the file; an interrupt
-    (KeyboardInterrupt, SIGTERM turned into one) removes the temp file and is re-raised.
+    (KeyboardInterrupt, SIGTERM turned into one) removes the temp file and is re-raised. After a
+    signal, nothing is written, even if the interrupt was swallowed on the way (interrupt.py).
     """
+    raise_if_stopped()
     temp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,6 +33,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temp_name, 0o644)
+        raise_if_stopped()  # an interrupt that a library swallowed still stops the write
         os.replace(temp_name, path)
         temp_name = None
     except OSError as error:

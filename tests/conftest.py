@@ -251,7 +251,9 @@ def small_build(built_dir, small_issue_dir):
 
 # --- Print masters (issue 4), shared by test_print.py, test_preflight.py, test_imposition.py ---
 # The print master adds a Ghostscript pass (seconds) to the render: the sample issue is built
-# once per session in Czech only; variants use the small one-entry issue below.
+# once per session in Czech only; variants use the small one-entry issue below. They bypass the
+# render cache (build/.cache/ under the working directory), so that what is tested is what the
+# current code typesets, whatever an earlier run left there.
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ class PrintBuild:
 
 def _print_build(issue_dir: Path, out: Path, **options) -> PrintBuild:
     result = run_build(
-        issue_dir, lang="cs", out_dir=out, print_master=True, booklet=True, **options
+        issue_dir, lang="cs", out_dir=out, print_master=True, booklet=True, no_cache=True, **options
     )
     master, booklet = result.outputs
     return PrintBuild(master.path, booklet.path, master.pages)

@@ -420,6 +420,39 @@ CASES: list[Case] = [
         message="refers to something outside the file: <set> of an href",
     ),
     Case(
+        "svg-use-bomb",
+        with_logo(
+            "logos/x.svg",
+            svg(
+                '<g id="a0"><rect/></g>'
+                + "".join(
+                    f'<g id="a{i + 1}">' + f'<use href="#a{i}"/>' * 8 + "</g>" for i in range(5)
+                )
+            ),
+        ),
+        message="draws more than 30,000 elements when every <use>, mask and pattern is counted",
+    ),
+    Case(
+        "svg-mask-loop-through-a-class",
+        with_logo(
+            "logos/x.svg",
+            svg('<style>.a { mask: url(#m) }</style><mask id="m"><rect class="a"/></mask>'),
+        ),
+        message="refers to itself: '#m' is used inside itself",
+    ),
+    Case(
+        "svg-masks-nested-too-deep",
+        with_logo(
+            "logos/x.svg",
+            svg(
+                '<mask id="m0"><rect/></mask>'
+                + "".join(f'<mask id="m{i + 1}"><rect mask="url(#m{i})"/></mask>' for i in range(8))
+                + '<rect mask="url(#m8)"/>'
+            ),
+        ),
+        message="nests #id references more than 6 deep",
+    ),
+    Case(
         "svg-script-and-foreign-object",
         with_logo(
             "logos/x.svg",

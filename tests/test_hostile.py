@@ -235,6 +235,27 @@ def test_an_interrupt_while_writing_removes_the_temp_file(tmp_path, monkeypatch,
     assert sorted(path.name for path in tmp_path.iterdir()) == ["bulletin.pdf"]
 
 
+def test_nothing_is_written_after_a_signal_even_if_the_interrupt_was_swallowed(
+    tmp_path, monkeypatch
+):
+    # WeasyPrint catches BaseException while it draws an SVG: a Ctrl-C there is swallowed and
+    # the render goes on without the logo. The writer still refuses to replace the output.
+    import signal
+
+    from klastroviny import interrupt
+
+    target = tmp_path / "bulletin.pdf"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(interrupt, "_stopped_by", signal.SIGTERM)
+    with pytest.raises(interrupt.Terminated):
+        write_atomically(target, b"new, but missing a logo")
+    monkeypatch.setattr(interrupt, "_stopped_by", signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(tmp_path / "other.pdf", b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bulletin.pdf"]
+
+
 def test_build_on_a_full_disk_exits_1_and_keeps_the_old_pdf(small_issue_dir, tmp_path, monkeypatch):
     out = tmp_path / "bulletin.pdf"
     out.write_bytes(b"%PDF-1.7 the earlier bulletin\n")
@@ -250,7 +271,7 @@ def test_build_on_a_full_disk_exits_1_and_keeps_the_old_pdf(small_issue_dir, tmp
         "build again; the previous file is unchanged" in result.output
     )
     assert out.read_bytes() == b"%PDF-1.7 the earlier bulletin\n"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["bulletin.pdf"]
+    assert not list(tmp_path.rglob("*.tmp")), "a temp file was left behind"
 
 
 def test_a_system_error_that_names_a_file_is_a_clean_error(tmp_path, monkeypatch):
@@ -336,12 +357,13 @@ def test_same_bytes_from_another_working_directory_and_file_system_order(tmp_pat
     two = _build(monkeypatch, elsewhere, first, tmp_path / "two.pdf")
 
     # The same files, created in the reverse order in another folder, and every directory
-    # listing reversed (as another file system might list them).
+    # listing reversed (as another file system might list them). Every build runs in its own
+    # working directory, so none reuses another's render cache (build/.cache).
     reverse = dict(reversed(list(entries.items())))
     second = _write_issue(tmp_path / "b" / "issue", reverse, files)
     listing = Path.iterdir
     monkeypatch.setattr(Path, "iterdir", lambda self: iter(sorted(listing(self), reverse=True)))
-    three = _build(monkeypatch, tmp_path, second, tmp_path / "three.pdf")
+    three = _build(monkeypatch, tmp_path / "b", second, tmp_path / "three.pdf")
 
     assert one == two == three
 
@@ -354,18 +376,11 @@ def test_same_bytes_from_another_working_directory_and_file_system_order(tmp_pat
 def test_same_bytes_with_a_png_logo_from_another_folder(tmp_path, monkeypatch):
     files = {"logos/logo.png": real_image("PNG")}
     entries = {"alfa": entry_yaml(logo="logos/logo.png")}
-    one = _build(
-        monkeypatch,
-        tmp_path,
-        _write_issue(tmp_path / "a" / "i", entries, files),
-        tmp_path / "1.pdf",
-    )
-    two = _build(
-        monkeypatch,
-        tmp_path,
-        _write_issue(tmp_path / "b" / "i", entries, files),
-        tmp_path / "2.pdf",
-    )
+    first = _write_issue(tmp_path / "a" / "i", entries, files)
+    second = _write_issue(tmp_path / "b" / "i", entries, files)
+    # Each build in its own working directory, so that no render cache (build/.cache) is shared.
+    one = _build(monkeypatch, first.parent, first, tmp_path / "1.pdf")
+    two = _build(monkeypatch, second.parent, second, tmp_path / "2.pdf")
     assert one == two
 
 
@@ -407,6 +422,12 @@ XML_PIECES = [
     "((((((((((",
     "URL(",
     '<set attributeName="href" to="x"/>',
+    '<g id="a">',
+    '<use href="#a"/>',
+    '<mask id="m">',
+    '<rect mask="url(#m)"/>',
+    "<style>.c{mask:url(#m)}</style>",
+    '<rect class="c"/>',
     "<script>",
     "\u00e9",
     "\x00",

@@ -54,7 +54,8 @@ def test_a_signal_mid_render_keeps_the_earlier_pdf(tmp_path, signum, exit_code, 
     assert stderr.decode().strip() == message
     assert stdout == b""
     assert output.read_bytes() == EARLIER
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["bulletin.pdf"]
+    assert not list(tmp_path.rglob("*.tmp")), "a temp file was left behind"
+    assert [path.name for path in tmp_path.glob("*.pdf")] == ["bulletin.pdf"]
     assert _state(SAMPLE_ISSUE) == sample_before  # nothing under issues/ was touched
 
 

@@ -36,8 +36,11 @@ FILES = [
 
 
 def package(issue_dir: Path, out: Path, **options):
+    """make_package, Czech only, bypassing the render cache (see conftest.py)."""
     with isolated_build_env():
-        return make_package(issue_dir, BuildOptions(lang="cs", out_dir=out, **options))
+        return make_package(
+            issue_dir, BuildOptions(lang="cs", out_dir=out, no_cache=True, **options)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +160,11 @@ def fake_build(issue_dir, options):
 def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path, monkeypatch):
     from klastroviny.preflight import PreflightReport
 
-    monkeypatch.setattr("klastroviny.package.build_issue", fake_build)
+    asked = []
+    monkeypatch.setattr(
+        "klastroviny.package.build_issue",
+        lambda issue_dir, options: asked.append(options) or fake_build(issue_dir, options),
+    )
     monkeypatch.setattr(
         "klastroviny.package.preflight", lambda path, *_: PreflightReport(str(path), "1.3", 8)
     )
@@ -168,6 +175,10 @@ def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path
     assert "PDF standard:         PDF/X-1a:2001\n" in ticket
     assert "Colours:              CMYK 4/4, output intent PSOcoated_v3.icc\n" in ticket
     assert "Crop marks:           yes, outside the bleed\n" in ticket
+    # the package's build is the print master and the proof, with the options given
+    (options,) = asked
+    assert options.print_master and options.booklet and options.marks
+    assert (options.pdfx, options.icc, options.lang, options.no_cache) == ("x-1a", icc, "cs", True)
 
 
 def test_a_package_whose_preflight_fails_is_not_made(tmp_path, monkeypatch):

@@ -62,6 +62,7 @@ def x1a_print(tmp_path_factory, small_print_issue_dir):
         print_master=True,
         pdfx="x-1a",
         icc=Path(icc),
+        no_cache=True,
     )
     return result.outputs[0].path
 
@@ -70,7 +71,9 @@ def x1a_print(tmp_path_factory, small_print_issue_dir):
 def marks_print(tmp_path_factory, small_print_issue_dir):
     """The small issue with crop marks."""
     out = tmp_path_factory.mktemp("marks")
-    result = run_build(small_print_issue_dir, lang="cs", out_dir=out, print_master=True, marks=True)
+    result = run_build(
+        small_print_issue_dir, lang="cs", out_dir=out, print_master=True, marks=True, no_cache=True
+    )
     return result.outputs[0].path
 
 
@@ -519,8 +522,14 @@ def test_marks_are_100_percent_k_strokes(marks_print):
 def test_two_builds_of_the_print_master_are_byte_identical(
     tmp_path, small_print_issue_dir, small_print
 ):
+    """The second build typesets from scratch (no render cache) and runs Ghostscript again."""
     again = run_build(
-        small_print_issue_dir, lang="cs", out_dir=tmp_path, print_master=True, booklet=True
+        small_print_issue_dir,
+        lang="cs",
+        out_dir=tmp_path,
+        print_master=True,
+        booklet=True,
+        no_cache=True,
     )
     master, booklet = (o.path for o in again.outputs)
     assert master.read_bytes() == Path(small_print.master).read_bytes()
@@ -533,7 +542,7 @@ def test_a_page_count_the_binder_cannot_bind_fails_the_build(tmp_path, monkeypat
     issue_dir = build()
     out = tmp_path / "out"
     with pytest.raises(KlastrovinyError) as raised:
-        run_build(issue_dir, lang="cs", out_dir=out, print_master=True)
+        run_build(issue_dir, lang="cs", out_dir=out, print_master=True, no_cache=True)
     assert "multiples of 4" in raised.value.message
     assert re.search(r"\b7 pages\b", raised.value.message)
     assert not out.exists() or not any(out.iterdir())

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.resources import LAYOUTS_DIR, layout_names
@@ -76,7 +77,9 @@ def _environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
     prefixed = jinja2.PrefixLoader(
         {BASE: jinja2.FileSystemLoader(str(LAYOUTS_DIR / BASE))}, delimiter=":"
     )
-    return jinja2.Environment(
+    # Sandboxed: an issue may bring its own templates (issues/<slug>/layout/), and issue
+    # content is not trusted to run code.
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader([prefixed, *loaders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

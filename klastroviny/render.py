@@ -169,6 +169,10 @@ def render_html(
             f"template syntax error: {error.message}",
         )
         raise KlastrovinyError("layout", "a layout template is broken", report) from None
+    except jinja2.exceptions.SecurityError as error:
+        raise KlastrovinyError(
+            "layout", f"a layout template tried an unsafe operation and was stopped: {error}"
+        ) from None
     except jinja2.UndefinedError as error:
         raise KlastrovinyError(
             "layout", f"a layout template uses an unknown name: {error.message}"
@@ -193,7 +197,8 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         short_name=lambda entry: edition.craft(
             entry.display_short_name(lang, edition.issue.fallback(lang))
         ),
-        logo_src=lambda entry: entry.logo.relative_to(edition.issue.root).as_posix(),
+        # issue: URLs keep absolute paths (which differ between machines) out of the PDF.
+        logo_src=lambda entry: "issue:" + entry.logo.relative_to(edition.issue.root).as_posix(),
         qr=lambda entry: qr_code(entry, edition),
         email=email_with_breaks,
         web=lambda url: url.split("://", 1)[-1].removeprefix("www.").rstrip("/"),

@@ -26,7 +26,7 @@ from klastroviny.render import expand_qr_codes
 from klastroviny.resources import ASSETS_DIR, FONTS_DIR
 from klastroviny.typeset import PX_PER_MM, SandboxFetcher, _listening
 
-_SOURCES = re.compile(r'\bsrc="([^"]+)"')
+_SOURCES = re.compile(r'\bsrc="issue:([^"]+)"')  # files of the issue a unit shows
 
 
 @dataclass(frozen=True)

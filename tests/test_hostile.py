@@ -368,11 +368,6 @@ def test_same_bytes_from_another_working_directory_and_file_system_order(tmp_pat
     assert one == two == three
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WeasyPrint names a raster image after its URL, which holds the issue folder's "
-    "absolute path; render.py's logo_src should give 'issue:<path>' (SandboxFetcher serves it)",
-)
 def test_same_bytes_with_a_png_logo_from_another_folder(tmp_path, monkeypatch):
     files = {"logos/logo.png": real_image("PNG")}
     entries = {"alfa": entry_yaml(logo="logos/logo.png")}
@@ -552,12 +547,6 @@ def test_the_sandbox_fetcher_refuses_everything_outside(tmp_path, monkeypatch):
         pass
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue-local layout overrides are rendered by an unsandboxed Jinja environment: "
-    "layouts.py should use jinja2.sandbox.ImmutableSandboxedEnvironment (the sample renders "
-    "with it) and render.py should turn jinja2.exceptions.SecurityError into a clean error",
-)
 def test_an_issue_local_template_cannot_run_code(tmp_path, monkeypatch):
     from klastroviny.resources import LAYOUTS_DIR
 

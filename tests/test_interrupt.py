@@ -1,7 +1,8 @@
 """Interrupting a build: the earlier PDF stays whole, no temp file is left, the message is short.
 
-A real `python -m klastroviny build` of the sample issue (about 8 s for the Czech edition) is
-started in a subprocess and sent SIGINT or SIGTERM while it renders.
+A real `python -m klastroviny build` of the sample issue (several seconds for the Czech edition)
+is started in a subprocess and sent SIGINT (to its process group, as Ctrl-C in a terminal does,
+so render workers get it too) or SIGTERM (to the build alone) while it renders.
 """
 
 from __future__ import annotations
@@ -22,14 +23,21 @@ RENDERING_AFTER_S = 2.5  # imports and validation take about 1.5 s; rendering th
 
 
 @pytest.mark.parametrize(
-    ("signum", "exit_code", "message"),
+    ("signum", "to_group", "exit_code", "message"),
     [
-        (signal.SIGINT, 130, "interrupted; earlier outputs are left as they were, whole"),
-        (signal.SIGTERM, 143, "stopped by SIGTERM; earlier outputs are left as they were, whole"),
+        # Ctrl-C in a terminal signals the whole process group: the build and its workers.
+        (signal.SIGINT, True, 130, "interrupted; earlier outputs are left as they were, whole"),
+        # `kill PID` signals the build alone.
+        (
+            signal.SIGTERM,
+            False,
+            143,
+            "stopped by SIGTERM; earlier outputs are left as they were, whole",
+        ),
     ],
-    ids=["SIGINT", "SIGTERM"],
+    ids=["SIGINT-to-the-group", "SIGTERM"],
 )
-def test_a_signal_mid_render_keeps_the_earlier_pdf(tmp_path, signum, exit_code, message):
+def test_a_signal_mid_render_keeps_the_earlier_pdf(tmp_path, signum, to_group, exit_code, message):
     output = tmp_path / "bulletin.pdf"
     output.write_bytes(EARLIER)
     sample_before = _state(SAMPLE_ISSUE)
@@ -40,15 +48,19 @@ def test_a_signal_mid_render_keeps_the_earlier_pdf(tmp_path, signum, exit_code, 
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a job of a shell
     )
     try:
         time.sleep(RENDERING_AFTER_S)
         assert process.poll() is None, "the build ended before it could be interrupted"
-        process.send_signal(signum)
+        if to_group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert process.returncode == exit_code, stderr.decode()
     assert stderr.decode().strip() == message

@@ -56,6 +56,7 @@ def typeset_edition(
     overflow = check_page_budget(edition, profiles)
     if overflow.errors:
         raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
+    _check_images(edition, profiles)
     for result in (front, *profiles, back):
         for message in dict.fromkeys(result.warnings):
             report.warning(Location(edition.layout.search_path[-2]), "", message)
@@ -116,6 +117,25 @@ def plan_pages(edition: Edition, sheets, run) -> tuple[PagePlan, UnitResult, Uni
     raise KlastrovinyError(
         "layout", "the front matter's length does not settle; check the contents template"
     )
+
+
+IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG", "Failed to load inline SVG")
+
+
+def _check_images(edition: Edition, profiles: list[UnitResult]) -> None:
+    """A logo WeasyPrint could not draw would silently be missing from print: an error."""
+    report = Report()
+    for entry, unit in zip(edition.entries, profiles, strict=True):
+        for message in unit.warnings:
+            if any(failure in message for failure in IMAGE_FAILURES):
+                report.error(
+                    Location(entry.source),
+                    "logo",
+                    f"the logo cannot be drawn "
+                    f"({message.removeprefix('WeasyPrint: ')[:200]}); replace the file",
+                )
+    if report.errors:
+        raise KlastrovinyError("logo", "a logo cannot be drawn", report)
 
 
 def _page(unit: UnitResult, anchor: str) -> int:

@@ -100,17 +100,19 @@ class RenderCache:
         if self.folder is None or result.refused:
             return
         pdf_path, meta_path = self._paths(job.cache_key())
-        try:
-            pdf_path.parent.mkdir(parents=True, exist_ok=True)
-            temp = pdf_path.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_bytes(result.pdf)
-            os.replace(temp, pdf_path)
-            meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
-            temp = meta_path.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_text(json.dumps(meta), encoding="utf-8")
-            os.replace(temp, meta_path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
+        for path, data in ((pdf_path, result.pdf), (meta_path, json.dumps(meta).encode())):
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temp.write_bytes(data)
+                os.replace(temp, path)
+            except OSError:
+                temp.unlink(missing_ok=True)
+                return  # a cache that cannot be written only costs time
+            except BaseException:
+                temp.unlink(missing_ok=True)  # interrupted: leave no temp file behind
+                raise
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         base = self.folder / key[:2] / key

@@ -7,6 +7,7 @@ Problem with file:line:col, so that an editor sees all broken files of a run at 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,36 @@ class Document:
     root: Node
 
 
-class _PositionLoader(yaml.SafeLoader):
-    """SafeLoader that composes nodes only, refuses aliases, bounds the node count and depth."""
+# libyaml's parser (PyYAML's wheels carry it) is several times faster than the Python one.
+_Parser = yaml.cyaml.CParser if yaml.__with_libyaml__ else None
+
+
+class _PositionLoader(
+    *((_Parser,) if _Parser else (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser)),
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
+):
+    """Composes nodes only (libyaml's parser when present, Python's composer for the checks),
+    refuses aliases, bounds the node count and depth."""
+
+    # libyaml's parser class brings its own composer; ours must win.
+    get_single_node = yaml.composer.Composer.get_single_node
+    compose_document = yaml.composer.Composer.compose_document
+    compose_scalar_node = yaml.composer.Composer.compose_scalar_node
+    compose_sequence_node = yaml.composer.Composer.compose_sequence_node
+    compose_mapping_node = yaml.composer.Composer.compose_mapping_node
 
     def __init__(self, stream):
-        super().__init__(stream)
+        if _Parser:
+            _Parser.__init__(self, stream)
+        else:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.node_count = 0
         self.depth = 0
 
@@ -62,7 +88,7 @@ class _PositionLoader(yaml.SafeLoader):
             )
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            return yaml.composer.Composer.compose_node(self, parent, index)
         finally:
             self.depth -= 1
 
@@ -139,7 +165,24 @@ def _decode(path: Path, data: bytes, report: Report) -> str | None:
     if "\x00" in text:
         report.error(Location(path), "", "the file contains NUL bytes; it is not a text file")
         return None
+    special = _NON_PRINTABLE.search(text)
+    if special:  # found here, where the position is exact (libyaml reports the line's end)
+        line = text.count("\n", 0, special.start()) + 1
+        column = special.start() - (text.rfind("\n", 0, special.start()) + 1) + 1
+        report.error(
+            Location(path, line, column),
+            "",
+            "YAML syntax error: special characters "
+            f"are not allowed (character U+{ord(special.group()):04X})",
+        )
+        return None
     return text
+
+
+# What YAML allows in a document (PyYAML's reader uses the same set).
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def _mark_location(path: Path, mark) -> Location:

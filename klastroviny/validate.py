@@ -104,7 +104,7 @@ class Reader:
     def wrong_type(self, node: Node, field: str, expected: str) -> None:
         got = describe(node)
         hint = ""
-        if isinstance(node, ScalarNode) and node.style is None and expected == "text":
+        if isinstance(node, ScalarNode) and not node.style and expected == "text":
             if got in ("true/false value", "number", "date"):
                 shown = _clip(node.value)
                 hint = f'; YAML reads {shown} as a {got}: put it in quotes: "{shown}"'

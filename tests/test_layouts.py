@@ -34,7 +34,7 @@ def test_an_issue_local_template_replaces_the_layouts(build):
 def test_an_override_can_extend_the_base_template_explicitly(build):
     override = (
         b'{% extends "base:bulletin.html.j2" %}'
-        b'{% block back %}<p>EXTENDED BACK</p>{{ super() }}{% endblock %}'
+        b"{% block back %}<p>EXTENDED BACK</p>{{ super() }}{% endblock %}"
     )
     root = build(files={"layout/bulletin.html.j2": override})
     html = render_html(_edition(root))
@@ -86,8 +86,13 @@ def test_the_sandbox_serves_only_allowed_folders(tmp_path):
     fetcher = SandboxFetcher((inside, ASSETS_DIR))
     assert fetcher.fetch((inside / "logo.svg").as_uri()).read() == b"<svg/>"
     assert fetcher.fetch("assets:fonts/fonts.conf").read().startswith(b"<?xml")
-    for url in (outside.as_uri(), (inside / "link.svg").as_uri(), "http://127.0.0.1:9/x",
-                f"file://{inside}/../secret.txt", "https://example.com/logo.png"):
+    for url in (
+        outside.as_uri(),
+        (inside / "link.svg").as_uri(),
+        "http://127.0.0.1:9/x",
+        f"file://{inside}/../secret.txt",
+        "https://example.com/logo.png",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5

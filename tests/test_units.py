@@ -29,9 +29,12 @@ def cache(tmp_path, monkeypatch):
 def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache):
     root = make_issue(tmp_path, entries=_entries(NAMES))
     outputs = []
-    for name, options in [("cold", {"jobs": 2}), ("warm", {"jobs": 2}),
-                          ("one", {"jobs": 1, "no_cache": True}),
-                          ("four", {"jobs": 4, "no_cache": True})]:
+    for name, options in [
+        ("cold", {"jobs": 2}),
+        ("warm", {"jobs": 2}),
+        ("one", {"jobs": 1, "no_cache": True}),
+        ("four", {"jobs": 4, "no_cache": True}),
+    ]:
         result = run_build(root, lang="cs", output=tmp_path / f"{name}.pdf", **options)
         outputs.append((name, result))
     pdfs = {(tmp_path / f"{name}.pdf").read_bytes() for name, _ in outputs}
@@ -46,8 +49,9 @@ def test_editing_one_description_typesets_only_that_profile(tmp_path, cache):
     root = make_issue(tmp_path, entries=_entries(NAMES))
     run_build(root, lang="cs", output=tmp_path / "a.pdf")
     entry = root / "entries" / "e1.yaml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("Klastr", "Náš klastr", 1),
-                     encoding="utf-8")
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("Klastr", "Náš klastr", 1), encoding="utf-8"
+    )
     edited = run_build(root, lang="cs", output=tmp_path / "b.pdf")
     assert edited.units_typeset == 1
     assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
@@ -57,7 +61,8 @@ def test_an_added_entry_typesets_only_what_moves(tmp_path, cache):
     root = make_issue(tmp_path, entries=_entries(NAMES))
     first = run_build(root, lang="cs", output=tmp_path / "a.pdf")
     (root / "entries" / "e9.yaml").write_text(
-        entry_yaml(name='"Zeta klastr"', website="https://e9.example"), encoding="utf-8")
+        entry_yaml(name='"Zeta klastr"', website="https://e9.example"), encoding="utf-8"
+    )
     added = run_build(root, lang="cs", output=tmp_path / "b.pdf")
     # The new profile comes last: the profiles before it keep their pages; the front
     # (contents), the back (indexes) and the new profile are typeset again.

@@ -128,15 +128,51 @@ def _save_traceback() -> str:
         return file.name
 
 
-@cli.command()
-@click.argument("issue_dir", type=click.Path(path_type=Path))
-@click.option(
+# Options that several commands share, defined once.
+LANG = click.option(
     "--lang",
     type=click.Choice(["cs", "en", "all"]),
     default=None,
-    help="Edition to build; default: the issue's first language.",
+    help="Edition(s) to build; default: the issue's first language.",
 )
-@click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
+LAYOUT = click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
+OUT_DIR = click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder; default build/<slug>/.",
+)
+STRICT = click.option("--strict", is_flag=True, help="Fail on warnings too.")
+MARKS = click.option("--marks", is_flag=True, help="Crop marks outside the bleed (print master).")
+PDFX = click.option(
+    "--pdfx",
+    type=click.Choice(["x-4", "x-1a"]),
+    default="x-4",
+    show_default=True,
+    help="PDF/X flavour of the print master.",
+)
+ICC = click.option(
+    "--icc",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
+)
+JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes; default: the number of CPUs.",
+)
+NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Ignore the render cache under build/.cache/."
+)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@LANG
+@LAYOUT
 @click.option(
     "-o",
     "--output",
@@ -144,13 +180,8 @@ def _save_traceback() -> str:
     default=None,
     help="Write the PDF to this file (one edition).",
 )
-@click.option(
-    "--out-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder for the PDFs; default build/<slug>/.",
-)
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@OUT_DIR
+@STRICT
 @click.option(
     "--print",
     "print_master",
@@ -160,30 +191,13 @@ def _save_traceback() -> str:
 @click.option(
     "--booklet",
     is_flag=True,
-    help="Also write an imposed 2-up proof for a folded dummy (<slug>-<lang>-booklet.pdf).",
+    help="Also write an imposed 2-up proof for a folded dummy (...-booklet.pdf).",
 )
-@click.option("--marks", is_flag=True, help="Crop marks outside the bleed (with --print).")
-@click.option(
-    "--pdfx",
-    type=click.Choice(["x-4", "x-1a"]),
-    default="x-4",
-    show_default=True,
-    help="PDF/X flavour of the print master.",
-)
-@click.option(
-    "--icc",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=None,
-    help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Worker processes; default: the number of CPUs.",
-)
-@click.option("--no-cache", is_flag=True, help="Ignore the render cache under build/.cache/.")
+@MARKS
+@PDFX
+@ICC
+@JOBS
+@NO_CACHE
 @click.pass_context
 def build(
     ctx,
@@ -291,24 +305,20 @@ def preflight(ctx, pdf: Path, layout, as_json) -> None:
 
 @cli.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["cs", "en", "all"]), default="all", show_default=True)
-@click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
 @click.option(
-    "--out-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Where print/ and the zip go; default build/<slug>/.",
+    "--lang",
+    type=click.Choice(["cs", "en", "all"]),
+    default="all",
+    show_default=True,
+    help="Edition(s) to package.",
 )
-@click.option("--marks", is_flag=True, help="Crop marks outside the bleed.")
-@click.option("--pdfx", type=click.Choice(["x-4", "x-1a"]), default="x-4", show_default=True)
-@click.option(
-    "--icc",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=None,
-    help="The printer's CMYK ICC profile; default: the bundled FOGRA39 profile.",
-)
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--no-cache", is_flag=True, help="Ignore the render cache under build/.cache/.")
+@LAYOUT
+@OUT_DIR
+@MARKS
+@PDFX
+@ICC
+@STRICT
+@NO_CACHE
 @click.pass_context
 def package(
     ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, strict, no_cache
@@ -343,26 +353,10 @@ def package(
 
 @cli.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option(
-    "--lang",
-    type=click.Choice(["cs", "en", "all"]),
-    default=None,
-    help="Edition to build; default: the issue's first language.",
-)
-@click.option("--layout", default=None, help="Layout under layouts/; default: the issue's.")
-@click.option(
-    "--out-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder for the PDFs; default build/<slug>/.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Worker processes; default: the number of CPUs.",
-)
+@LANG
+@LAYOUT
+@OUT_DIR
+@JOBS
 @click.pass_context
 def watch(ctx, issue_dir: Path, lang, layout, out_dir, jobs) -> None:
     """Rebuild on every saved change to the issue, its layout or assets.

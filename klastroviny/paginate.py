@@ -16,10 +16,9 @@ from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
 from klastroviny.model import Entry
 from klastroviny.options import BuildOptions
-from klastroviny.postprocess import insert_before_last, notes_pages_needed
 from klastroviny.render import Edition, PagePlan, render_html
-from klastroviny.typeset import LINE_MM, typeset
-from klastroviny.units import RenderCache, UnitJob, UnitResult, render_units
+from klastroviny.typeset import LINE_MM
+from klastroviny.units import RenderCache, UnitJob, UnitResult, render_units, typeset_unit
 
 NOTES_LINES = 16
 MAX_PLANNING_ROUNDS = 4
@@ -75,6 +74,11 @@ def typeset_edition(
         font_cache,
     )
     return pdf, total + notes_count
+
+
+def notes_pages_needed(page_count: int, multiple: int) -> int:
+    """Lined notes pages that bring the page count to the binding's multiple."""
+    return (-page_count) % multiple
 
 
 def plan_pages(edition: Edition, sheets, run) -> tuple[PagePlan, UnitResult, UnitResult]:
@@ -232,11 +236,12 @@ def metadata(edition: Edition) -> dict[str, str]:
 
 
 def single_pass(edition: Edition, plan: PagePlan) -> bytes:
-    """The whole edition as one WeasyPrint document (for the benchmark's comparison)."""
+    """The whole edition as one WeasyPrint document, without the cache (the benchmark's
+    baseline)."""
     sheets = stylesheets(edition.layout, edition)
     html = render_html(edition, replace(plan, single_document=True), "all")
-    result = typeset(html, sheets, edition.layout, edition.issue.root)
-    return insert_before_last(result.pdf, None)
+    job = UnitJob("all", html, sheets, edition.layout, edition.issue.root, 1)
+    return typeset_unit(job).pdf
 
 
 def stylesheets(layout: Layout, edition: Edition) -> tuple[tuple[str, str], ...]:

@@ -1,7 +1,8 @@
-"""Stage 5, typeset: HTML → laid-out pages with WeasyPrint, in a sandbox.
+"""Stage 5, typeset: the environment WeasyPrint works in (units.py drives it).
 
-Resources come only from the issue folder, the layout folders and assets/; anything else is
-refused and reported. WeasyPrint's warnings are captured and reported as ours.
+Resources come only from the issue folder, the layout folders and assets/ (SandboxFetcher);
+anything else is refused and reported. Fonts come only from assets/fonts (fontconfig is
+pointed there). WeasyPrint's log records are captured so that its warnings are ours.
 """
 
 from __future__ import annotations
@@ -11,13 +12,9 @@ import mimetypes
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from klastroviny.errors import KlastrovinyError, Location, Report
-from klastroviny.layouts import Layout
-from klastroviny.render import expand_qr_codes
 from klastroviny.resources import ASSETS_DIR, FONTS_DIR
 
 # Fontconfig sees only the bundled fonts; set before WeasyPrint (Pango) first loads a font.
@@ -35,7 +32,7 @@ class SandboxFetcher:
     the roots or on another host, symlinks that resolve outside, directories, devices and
     files that cannot be read. `issue:` and `assets:` URLs name a file relative to the issue
     folder (the first root) or assets/, so that no absolute path ends up in the output.
-    Refusals are collected in `refused` and reported after rendering (typeset()); WeasyPrint
+    Refusals are collected in `refused` and reported after rendering (units.py); WeasyPrint
     meanwhile gets an exception, which it turns into a warning and goes on.
     """
 
@@ -95,13 +92,6 @@ def _relative(reference: str) -> str:
     return unquote(reference.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
 
 
-@dataclass
-class Typeset:
-    document: object  # weasyprint.Document, for measuring pages
-    pdf: bytes
-    warnings: Report
-
-
 class _Collect(logging.Handler):
     def __init__(self, on_record: Callable[[logging.LogRecord], None]):
         super().__init__(logging.INFO)
@@ -126,57 +116,3 @@ def _listening(name: str, level: int, on_record):
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
-
-
-def typeset(
-    html: str,
-    stylesheets: list[tuple[Path, str]],
-    layout: Layout,
-    issue_root: Path,
-    on_page: Callable[[int], None] | None = None,
-) -> Typeset:
-    """Lay out one HTML document. `stylesheets` are (file, css text) in cascade order."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fetcher = SandboxFetcher((issue_root, *layout.search_path, ASSETS_DIR))
-    warnings = Report()
-    layout_dir = layout.search_path[-2] if len(layout.search_path) > 1 else layout.search_path[0]
-
-    def on_warning(record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            warnings.warning(Location(layout_dir), "", f"WeasyPrint: {record.getMessage()}")
-
-    def on_progress(record: logging.LogRecord) -> None:
-        if on_page and record.msg.startswith("Step 5 - Creating layout - Page"):
-            on_page(int(record.args[0]))
-
-    font_config = FontConfiguration()
-    with (
-        _listening("weasyprint", logging.WARNING, on_warning),
-        _listening("weasyprint.progress", logging.INFO, on_progress),
-    ):
-        css = [
-            CSS(
-                string=text,
-                base_url=Path(path).as_uri(),
-                url_fetcher=fetcher,
-                font_config=font_config,
-            )
-            for path, text in stylesheets
-        ]
-        document = HTML(
-            string=expand_qr_codes(html), base_url=issue_root.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=css, font_config=font_config)
-        pdf = document.write_pdf()
-    if fetcher.refused:
-        report = Report()
-        for url in sorted(set(fetcher.refused)):
-            report.error(
-                Location(issue_root),
-                "",
-                f"refused to load '{url}': only files inside "
-                "the issue folder, the layout and assets/ may be used",
-            )
-        raise KlastrovinyError("sandbox", "the bulletin refers to files it may not use", report)
-    return Typeset(document, pdf, warnings)

@@ -490,12 +490,6 @@ def bracket_depth(css: str) -> int:
     return deepest
 
 
-def css_references(css: str, declarations: bool) -> list[str]:
-    """Every url(…), src(…), image(…) and @import in a stylesheet (or, with `declarations`, a
-    style attribute or presentation attribute) that is not a same-document url(#id)."""
-    return css_facts(css, declarations).external
-
-
 def css_facts(css: str, declarations: bool) -> CssFacts:
     """What the CSS refers to. Call it on CSS whose brackets nest at most MAX_CSS_NESTING deep
     (the walk recurses once per bracket)."""

@@ -52,6 +52,7 @@ class UnitJob:
         digest = hashlib.sha256()
         for part in (
             __version__,
+            _code_digest(),
             self.name,
             self.html,
             self.unit_css(),

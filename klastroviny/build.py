@@ -18,9 +18,9 @@ from pathlib import Path
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.fonts import check_glyphs
 from klastroviny.imposition import impose_booklet
-from klastroviny.layouts import Layout, load_layout
+from klastroviny.layouts import load_layout
 from klastroviny.options import BuildOptions
-from klastroviny.paginate import typeset_edition
+from klastroviny.paginate import metadata, typeset_edition
 from klastroviny.prepress import DEFAULT_ICC, PrintSettings, make_print_master
 from klastroviny.render import Edition
 from klastroviny.units import RenderCache
@@ -57,7 +57,7 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     layout = load_layout(options.layout or issue.layout, issue.root)
 
     glyphs = Report()
-    check_glyphs(issue, layout_fonts(layout), glyphs)
+    check_glyphs(issue, layout.coverage_fonts, glyphs)
     if glyphs.errors:
         raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
 
@@ -96,19 +96,8 @@ def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOption
             f"{edition.layout.name} binds multiples of {multiple}",
         )
     settings = PrintSettings(pdfx=options.pdfx, icc=options.icc or DEFAULT_ICC, marks=options.marks)
-    issue = edition.issue
-    info = {
-        "Title": f"{issue.title.get(edition.lang)}" + (f" {issue.number}" if issue.number else ""),
-        "Author": issue.publisher.get(edition.lang, issue.fallback(edition.lang)),
-    }
-    return make_print_master(pdf, settings, info, issue.date.isoformat())
-
-
-def layout_fonts(layout: Layout) -> tuple[str, ...]:
-    import tomllib
-
-    manifest = tomllib.loads(layout.find("layout.toml").read_text(encoding="utf-8"))
-    return tuple(manifest.get("fonts", {}).get("coverage", ()))
+    info = {key: value for key, value in metadata(edition).items() if key in ("Title", "Author")}
+    return make_print_master(pdf, settings, info, edition.issue.date.isoformat())
 
 
 def _languages(issue_languages: tuple[str, ...], requested: str | None) -> tuple[str, ...]:

@@ -63,10 +63,7 @@ class Report:
 
     def sorted(self) -> list[Problem]:
         """Errors first, then warnings; each by file and position."""
-        return self.errors_sorted() + sorted(self.warnings, key=_position)
-
-    def errors_sorted(self) -> list[Problem]:
-        return sorted(self.errors, key=_position)
+        return sorted(self.errors, key=_position) + sorted(self.warnings, key=_position)
 
 
 def _position(problem: Problem) -> tuple:

@@ -43,6 +43,7 @@ class Layout:
     contact_zone_mm: float  # height reserved at the foot of a profile for the contact block
     pages_multiple: int  # total page count must be a multiple of this (4 for saddle stitch)
     stylesheets: tuple[str, ...]
+    coverage_fonts: tuple[str, ...]  # every printed character must be in each (assets/fonts)
     search_path: tuple[Path, ...]  # issue overrides, the layout, base
 
     @property
@@ -122,6 +123,7 @@ def _layout_from_manifest(name: str, manifest: dict, folder: Path, issue_root: P
         contact_zone_mm=float(manifest["profile"]["contact_zone_mm"]),
         pages_multiple=int(manifest.get("binding", {}).get("pages_multiple", 1)),
         stylesheets=tuple(manifest["stylesheets"]),
+        coverage_fonts=tuple(manifest.get("fonts", {}).get("coverage", ())),
         search_path=(*overrides, folder, LAYOUTS_DIR / BASE),
     )
 

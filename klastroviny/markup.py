@@ -6,7 +6,6 @@ only http(s) and mailto links are allowed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -56,15 +55,14 @@ def link_problems(source: str) -> list[str]:
     return problems
 
 
-def to_html(source: str, craft: Callable[[str], str]) -> str:
-    """Render the subset to HTML; `craft` applies typography to every run of text."""
+def to_html(source: str) -> str:
+    """Render the subset to HTML (typography is applied to the source before, so that quotes
+    around bold or italic text pair up)."""
     parser = _parser()
     tokens = parser.parse(source)
     for token in tokens:
         for child in token.children or ():
-            if child.type == "text":
-                child.content = craft(child.content)
-            elif child.type == "link_open":
+            if child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if _scheme(href) not in ALLOWED_LINK_SCHEMES:
                     child.attrs["href"] = ""

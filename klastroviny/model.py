@@ -17,9 +17,6 @@ class Text:
     def plain(cls, text: str) -> Text:
         return cls((("*", text),))
 
-    def languages(self) -> tuple[str, ...]:
-        return tuple(lang for lang, _ in self.values)
-
     def has(self, lang: str) -> bool:
         return any(code in (lang, "*") for code, _ in self.values)
 
@@ -75,10 +72,6 @@ class Contact:
     consent: bool
 
     @property
-    def printable(self) -> bool:
-        return self.consent
-
-    @property
     def full_name(self) -> str:
         """Titles placed as written: before without comma, after set off with a comma."""
         name = f"{self.title_before} {self.name}" if self.title_before else self.name
@@ -114,11 +107,11 @@ class Entry:
 
     @property
     def printed_contacts(self) -> tuple[Contact, ...]:
-        return tuple(c for c in self.contacts if c.printable)
+        return tuple(c for c in self.contacts if c.consent)
 
     @property
     def index_contacts(self) -> tuple[Contact, ...]:
-        return tuple(c for c in self.contacts if c.printable and c.in_index)
+        return tuple(c for c in self.contacts if c.consent and c.in_index)
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ class Edition:
         if value is None:
             return Markup("")
         source = value.get(self.lang, self.issue.fallback(self.lang))
-        return Markup(markup.to_html(self.craft(source), lambda text: text))
+        return Markup(markup.to_html(self.craft(source)))
 
 
 def render_html(

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from builders import entry_yaml
 
-from klastroviny.build import layout_fonts
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.fonts import check_glyphs
 from klastroviny.layouts import load_layout
@@ -61,7 +60,7 @@ def test_a_character_missing_from_the_bundled_fonts_names_entry_and_field(build)
     root = build(entries={"snowman": entry_yaml(city="Liberec ☃")})
     issue, _ = load_issue(root)
     report = Report()
-    check_glyphs(issue, layout_fonts(load_layout("a5-booklet")), report)
+    check_glyphs(issue, load_layout("a5-booklet").coverage_fonts, report)
     (problem,) = report.problems
     assert problem.location.file.name == "snowman.yaml"
     assert problem.field == "city"
@@ -72,7 +71,7 @@ def test_czech_text_is_covered_by_the_bundled_fonts(build):
     root = build(entries={"cz": entry_yaml(city="Žďár nad Sázavou – „Ústí“ ŘŠČŤŇĎŮ")})
     issue, _ = load_issue(root)
     report = Report()
-    check_glyphs(issue, layout_fonts(load_layout("a5-booklet")), report)
+    check_glyphs(issue, load_layout("a5-booklet").coverage_fonts, report)
     assert report.problems == []
 
 

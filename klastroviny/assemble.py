@@ -1,31 +1,27 @@
-"""Assembly (pypdf): the typeset units become one bulletin — pages in order, the front matter
-padded so that profiles start on a left page, notes pages before the back cover, links
-between units resolved, named destinations, the outline, metadata, identical objects (font
-programs, logos) stored once."""
+"""Assembly: the typeset units (fragments.py) become one bulletin — pages in order, the front
+matter padded so that profiles start on a left page, notes pages before the back cover, links
+between units resolved, named destinations, the outline, metadata, one program per font,
+identical images and colour spaces stored once.
+
+The objects of the units are copied as they are, renumbered; the PDF is written with object
+streams and a cross-reference stream, as WeasyPrint writes its own.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import shutil
-import subprocess
-import tempfile
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    NameObject,
-    NullObject,
-    TextStringObject,
-)
-
-from klastroviny.embedding import share_fonts
-from klastroviny.errors import KlastrovinyError
-from klastroviny.render import UNIT_LINK
+from klastroviny.embedding import font_program
+from klastroviny.fragments import PARENT, REFERENCE, Fragment
 from klastroviny.units import UnitResult
+
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+OBJECTS_PER_STREAM = 200
 
 
 @dataclass(frozen=True)
@@ -44,103 +40,226 @@ def assemble(
     lang: str,
     font_cache: Path | None = None,
 ) -> bytes:
-    writer = PdfWriter()
+    pdf = PdfFile()
+    catalog, page_tree, info = pdf.allocate(), pdf.allocate(), pdf.allocate()
+    units = [front, *profiles, back]
+    every = [*units, notes] if notes else units
+    page_numbers = {id(unit): [pdf.allocate() for _ in unit.fragment.pages] for unit in every}
+    order, blank, anchors = _page_order(units, notes, page_numbers, pdf)
+    destinations = {anchor: _destination(order[index]) for anchor, index in anchors.items()}
+    programs = _embed_font_programs(pdf, every, font_cache)
+    leaves: dict[bytes, int] = {}  # identical objects without references, stored once
+    for unit in every:
+        numbers = page_numbers[id(unit)]
+        _copy_unit(pdf, unit.fragment, numbers, programs, leaves, destinations, page_tree)
+    for number in blank:  # with the same boxes (trim, bleed) as the first page
+        pdf.add(
+            number,
+            b"<</Type/Page/Parent %d 0 R %s/Resources<<>>>>"
+            % (page_tree, front.fragment.page_boxes),
+        )
+    pdf.add(page_tree, _page_tree(order))
+    names = pdf.allocate()
+    pdf.add(names, _name_tree(destinations))
+    outline = _outline(pdf, bookmarks, destinations)
+    pdf.add(
+        catalog,
+        b"<</Type/Catalog/Pages %d 0 R/Names %d 0 R%s/Lang %s>>"
+        % (page_tree, names, b"/Outlines %d 0 R" % outline if outline else b"", _text(lang)),
+    )
+    pdf.add(info, b"<<" + b"".join(_name(k) + _text(v) for k, v in metadata.items()) + b">>")
+    return pdf.finish(catalog, info)
+
+
+def _page_order(units, notes, page_numbers, pdf) -> tuple[list[int], list[int], dict[str, int]]:
+    """Page objects in reading order, the blank ones among them (after a front matter of an
+    even number of pages), and the page index of every anchor. `units` are the front, the
+    profiles and the back; the notes pages go before the back cover."""
+    order: list[int] = []
+    blank: list[int] = []
     anchors: dict[str, int] = {}
-    _append(writer, front, anchors)
-    if len(writer.pages) % 2 == 0:  # profiles start on a left (even) page
-        _add_blank_page(writer)
-    for unit in profiles:
-        _append(writer, unit, anchors)
-    _append(writer, back, anchors)
-    if notes is not None:  # before the back cover, which stays the last page
-        reader = PdfReader(io.BytesIO(notes.pdf))
-        last = len(writer.pages) - 1
-        for offset, page in enumerate(reader.pages):
-            writer.insert_page(page, last + offset)
-        for anchor, index in anchors.items():
-            if index >= last:
-                anchors[anchor] = index + len(reader.pages)
-    _resolve_links(writer, anchors)
-    for anchor, index in sorted(anchors.items(), key=lambda item: (item[1], item[0])):
-        writer.add_named_destination(title=anchor, page_number=index)
-    for bookmark in bookmarks:
-        if bookmark.anchor in anchors:
-            writer.add_outline_item(title=bookmark.title, page_number=anchors[bookmark.anchor])
-    writer.add_metadata({f"/{key}": value for key, value in metadata.items()})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
-    share_fonts(writer, font_cache)
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    digest = hashlib.sha256(b"".join(u.pdf for u in (front, *profiles, back))).digest()[:16]
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    out = io.BytesIO()
-    writer.write(out)
-    return compact(out.getvalue())
+
+    def place(unit, start: int) -> None:
+        for anchor, (page, _) in unit.anchors.items():
+            anchors.setdefault(anchor, start + page)
+
+    for position, unit in enumerate(units):
+        place(unit, len(order))
+        order += page_numbers[id(unit)]
+        if position == 0 and len(order) % 2 == 0:  # profiles start on a left (even) page
+            blank.append(pdf.allocate())
+            order.append(blank[-1])
+    if notes is not None:
+        cover, count = len(order) - 1, len(page_numbers[id(notes)])
+        order[cover:cover] = page_numbers[id(notes)]
+        anchors = {a: i + count if i >= cover else i for a, i in anchors.items()}
+        place(notes, cover)
+    return order, blank, anchors
 
 
-def compact(pdf: bytes) -> bytes:
-    """Objects packed into compressed object streams (qpdf): pypdf writes each object plainly,
-    which makes an assembled bulletin about 1.5× the size of WeasyPrint's own output."""
-    qpdf = shutil.which("qpdf")
-    if qpdf is None:
-        raise KlastrovinyError(
-            "assemble",
-            "qpdf is not installed; it packs the assembled PDF "
-            "(Debian package qpdf, installed by `make`)",
-        )
-    with tempfile.TemporaryDirectory(prefix="klastroviny-qpdf-") as tmp:
-        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
-        source.write_bytes(pdf)
-        done = subprocess.run(
-            [qpdf, "--object-streams=generate", "--deterministic-id", str(source), str(target)],
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode not in (0, 3) or not target.is_file():  # 3: warnings only
-            raise KlastrovinyError(
-                "assemble", f"qpdf could not pack the bulletin: {done.stderr.strip()[-300:]}"
-            )
-        return target.read_bytes()
+def _destination(page: int) -> bytes:
+    return b"[%d 0 R/XYZ null null null]" % page
 
 
-def _add_blank_page(writer: PdfWriter) -> None:
-    """A blank page with the same boxes (trim, bleed) as the first."""
-    model = writer.pages[0]
-    blank = writer.add_blank_page(model.mediabox.width, model.mediabox.height)
-    blank.mediabox = model.mediabox
-    for box in ("/TrimBox", "/BleedBox"):
-        if box in model:
-            blank[NameObject(box)] = model[box]
+def _embed_font_programs(pdf, units, font_cache) -> dict[tuple[str, str], int]:
+    """One program per bundled font, subset to the glyphs of all units."""
+    glyphs: dict[tuple[str, str], set[int]] = {}
+    for unit in units:
+        for use in unit.fragment.fonts:
+            glyphs.setdefault((use.font, use.kind), set()).update(use.glyphs)
+    programs = {}
+    for (font, kind), used in sorted(glyphs.items()):
+        program = font_program(font, frozenset(used), font_cache)
+        data = zlib.compress(program)
+        extra = b"/Length1 %d" % len(program) if kind == "/FontFile2" else b"/Subtype/OpenType"
+        number = pdf.allocate()
+        pdf.add(number, b"<<%s/Filter/FlateDecode/Length %d>>" % (extra, len(data)), data)
+        programs[(font, kind)] = number
+    return programs
 
 
-def _append(writer: PdfWriter, unit: UnitResult, anchors: dict[str, int]) -> None:
-    start = len(writer.pages)
-    reader = PdfReader(io.BytesIO(unit.pdf))
-    writer.append(reader, import_outline=False)
-    for anchor, (page, _) in unit.anchors.items():
-        anchors.setdefault(anchor, start + page)
-
-
-def _resolve_links(writer: PdfWriter, anchors: dict[str, int]) -> None:
-    """Links written as klastroviny:<anchor> by a unit become links to the anchor's page."""
-    for page in writer.pages:
-        for annotation in page.get("/Annots") or ():
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
-            if not uri.startswith(UNIT_LINK):
+def _copy_unit(pdf, fragment: Fragment, pages, programs, leaves, destinations, page_tree):
+    numbers = dict(zip(fragment.pages, pages, strict=True))
+    for use in fragment.fonts:
+        numbers[use.number] = programs[(use.font, use.kind)]
+    copied = []
+    for number, body, stream in fragment.objects:
+        if number in numbers:  # a page: numbered in advance, as links lead to it
+            copied.append((number, body, stream))
+            continue
+        if REFERENCE.search(body) is None:  # refers to nothing: may be stored once
+            key = hashlib.sha256(body + b"\0" + (stream or b"")).digest()
+            if key in leaves:
+                numbers[number] = leaves[key]
                 continue
-            target = anchors.get(uri.removeprefix(UNIT_LINK))
-            del annotation["/A"]
-            if target is not None:
-                annotation[NameObject("/Dest")] = ArrayObject(
-                    [
-                        writer.pages[target].indirect_reference,
-                        NameObject("/XYZ"),
-                        NullObject(),
-                        NullObject(),
-                        NullObject(),
-                    ]
-                )
+            leaves[key] = numbers[number] = pdf.allocate()
+        else:
+            numbers[number] = pdf.allocate()
+        copied.append((number, body, stream))
+
+    def replace(match) -> bytes:
+        if match.group(1) is not None:
+            return b"%d 0 R" % numbers[int(match.group(1))]
+        if match.group(0) == PARENT:
+            return b"%d 0 R" % page_tree
+        return destinations.get(match.group(2).decode("utf-8"), b"null")  # null: no link
+
+    for number, body, stream in copied:
+        pdf.add(numbers[number], REFERENCE.sub(replace, body), stream)
+
+
+def _page_tree(order: list[int]) -> bytes:
+    kids = b" ".join(b"%d 0 R" % number for number in order)
+    return b"<</Type/Pages/Kids[%s]/Count %d>>" % (kids, len(order))
+
+
+def _name_tree(destinations: dict[str, bytes]) -> bytes:
+    """Named destinations, sorted as PDF name trees must be."""
+    pairs = sorted((anchor.encode("utf-8"), dest) for anchor, dest in destinations.items())
+    items = b"".join(b"<%s>%s" % (name.hex().encode(), dest) for name, dest in pairs)
+    return b"<</Dests<</Names[%s]>>>>" % items
+
+
+def _outline(pdf, bookmarks: list[Bookmark], destinations: dict[str, bytes]) -> int | None:
+    marks = [mark for mark in bookmarks if mark.anchor in destinations]
+    if not marks:
+        return None
+    root, items = pdf.allocate(), [pdf.allocate() for _ in marks]
+    for index, (mark, number) in enumerate(zip(marks, items, strict=True)):
+        links = b"/Parent %d 0 R" % root
+        if index:
+            links += b"/Prev %d 0 R" % items[index - 1]
+        if index + 1 < len(items):
+            links += b"/Next %d 0 R" % items[index + 1]
+        pdf.add(
+            number,
+            b"<</Title %s%s/Dest %s>>" % (_text(mark.title), links, destinations[mark.anchor]),
+        )
+    pdf.add(
+        root,
+        b"<</Type/Outlines/First %d 0 R/Last %d 0 R/Count %d>>" % (items[0], items[-1], len(items)),
+    )
+    return root
+
+
+def _text(value: str) -> bytes:
+    """A PDF text string: ASCII as it is, anything else UTF-16BE with a byte order mark."""
+    data = value.encode("ascii") if value.isascii() else b"\xfe\xff" + value.encode("utf-16-be")
+    return b"<" + data.hex().encode() + b">"
+
+
+def _name(key: str) -> bytes:
+    return b"/" + key.encode("ascii")
+
+
+class PdfFile:
+    """A PDF written object by object: streams as they come, other objects packed into
+    compressed object streams; a cross-reference stream at the end."""
+
+    def __init__(self):
+        self.out = io.BytesIO()
+        self.out.write(HEADER)
+        self.size = 1  # object 0 is the head of the free list
+        self.xref: dict[int, tuple[int, int, int]] = {0: (0, 0, 65535)}
+        self.batch: list[tuple[int, bytes]] = []
+        self.digest = hashlib.sha256()
+
+    def allocate(self) -> int:
+        self.size += 1
+        return self.size - 1
+
+    def add(self, number: int, body: bytes, stream: bytes | None = None) -> None:
+        self.digest.update(body)
+        if stream is None:
+            self.batch.append((number, body))
+            if len(self.batch) >= OBJECTS_PER_STREAM:
+                self._flush()
+            return
+        self.digest.update(stream)
+        self._write(number, body, stream)
+
+    def finish(self, root: int, info: int) -> bytes:
+        self._flush()
+        number = self.allocate()
+        offset = self.out.tell()
+        self.xref[number] = (1, offset, 0)
+        rows = b"".join(struct.pack(">BIH", *self.xref.get(n, (0, 0, 0))) for n in range(self.size))
+        file_id = self.digest.hexdigest()[:32].encode()
+        data = zlib.compress(rows)
+        self._write(
+            number,
+            b"<</Type/XRef/Size %d/W[1 4 2]/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]"
+            b"/Filter/FlateDecode/Length %d>>"
+            % (self.size, root, info, file_id, file_id, len(data)),
+            data,
+        )
+        self.out.write(b"startxref\n%d\n%%%%EOF\n" % offset)
+        return self.out.getvalue()
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        number = self.allocate()
+        offsets, position = [], 0
+        for index, (member, body) in enumerate(self.batch):
+            self.xref[member] = (2, number, index)
+            offsets.append(b"%d %d" % (member, position))
+            position += len(body) + 1
+        head = b" ".join(offsets) + b"\n"
+        data = zlib.compress(head + b"\n".join(body for _, body in self.batch) + b"\n")
+        self._write(
+            number,
+            b"<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>"
+            % (len(self.batch), len(head), len(data)),
+            data,
+        )
+        self.batch = []
+
+    def _write(self, number: int, body: bytes, stream: bytes) -> None:
+        self.xref[number] = (1, self.out.tell(), 0)
+        self.out.write(b"%d 0 obj\n%s\nstream\n" % (number, body))
+        self.out.write(stream)
+        self.out.write(b"\nendstream\nendobj\n")
 
 
 __all__ = ["Bookmark", "assemble"]

@@ -1,7 +1,8 @@
 """Font embedding across units. Each unit embeds its own subset of every font; assembled as
 they are, 800 profiles would carry 800 copies of each font. WeasyPrint subsets keeping glyph
 ids, and names a font the same in every unit, so all units can share one program per font:
-the bundled font subset to the union of the glyphs that any unit uses."""
+the bundled font subset to the union of the glyphs that any unit uses (fragments.py finds
+the programs and glyphs, assemble.py embeds the shared programs)."""
 
 from __future__ import annotations
 
@@ -11,60 +12,12 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, NumberObject
+from pypdf.generic import ArrayObject
 
 from klastroviny.resources import FONTS_DIR
 
-FONT_FILES = ("/FontFile2", "/FontFile3")
 
-
-def share_fonts(writer: PdfWriter, cache_dir: Path | None) -> None:
-    """Point every unit's descriptor of a font to one embedded program of that font."""
-    groups: dict[str, dict] = {}
-    seen: set[int] = set()
-    for page in writer.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        for font in fonts.values():
-            font = font.get_object()
-            if id(font) in seen or font.get("/Subtype") != "/Type0":
-                continue
-            seen.add(id(font))
-            cid_font = font["/DescendantFonts"][0].get_object()
-            descriptor = cid_font["/FontDescriptor"].get_object()
-            file_key = next((key for key in FONT_FILES if key in descriptor), None)
-            if file_key is None:
-                continue
-            group = groups.setdefault(
-                str(descriptor["/FontName"]),
-                {
-                    "descriptors": {},
-                    "glyphs": set(),
-                    "file_key": file_key,
-                    "sample": descriptor[file_key].get_object(),
-                },
-            )
-            group["descriptors"][id(descriptor)] = descriptor
-            group["glyphs"].update(_glyphs(cid_font.get("/W")))
-    for group in groups.values():
-        source = _bundled_font(group["sample"].get_data())
-        if source is None or not group["glyphs"]:
-            continue  # not one of ours: keep the units' own subsets
-        program = _subset(source, frozenset(group["glyphs"]), cache_dir)
-        stream = DecodedStreamObject()
-        stream.set_data(program)
-        if group["file_key"] == "/FontFile2":
-            stream[NameObject("/Length1")] = NumberObject(len(program))
-        else:
-            stream[NameObject("/Subtype")] = group["sample"]["/Subtype"]
-        shared = writer._add_object(stream.flate_encode())
-        for descriptor in group["descriptors"].values():
-            descriptor[NameObject(group["file_key"])] = shared
-            if "/CIDSet" in descriptor:
-                del descriptor["/CIDSet"]
-
-
-def _glyphs(widths) -> set[int]:
+def glyphs_of(widths) -> set[int]:
     """Glyph ids (= CIDs) listed in a CID font's /W array."""
     glyphs: set[int] = set()
     items = list(widths.get_object()) if widths is not None else []
@@ -81,8 +34,8 @@ def _glyphs(widths) -> set[int]:
     return glyphs
 
 
-def _bundled_font(program: bytes) -> Path | None:
-    """The bundled font file a unit's subset was made from, by its PostScript name."""
+def bundled_font(program: bytes) -> str | None:
+    """The bundled font file (its name) a unit's subset was made from, by PostScript name."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
@@ -90,7 +43,8 @@ def _bundled_font(program: bytes) -> Path | None:
             name = font["name"].getDebugName(6)
     except (TTLibError, KeyError, AssertionError, ValueError):
         return None
-    return _bundled_by_name().get(name)
+    path = _bundled_by_name().get(name)
+    return path.name if path else None
 
 
 @cache
@@ -104,9 +58,10 @@ def _bundled_by_name() -> dict[str, Path]:
     return names
 
 
-def _subset(source: Path, glyphs: frozenset[int], cache_dir: Path | None) -> bytes:
-    """The font subset to `glyphs`, glyph ids kept; cached, since a rebuild after an edit
-    usually needs the same glyphs."""
+def font_program(font: str, glyphs: frozenset[int], cache_dir: Path | None) -> bytes:
+    """The bundled font subset to `glyphs`, glyph ids kept; cached, since a rebuild after an
+    edit usually needs the same glyphs."""
+    source = FONTS_DIR / font
     key = hashlib.sha256(source.read_bytes() + repr(sorted(glyphs)).encode()).hexdigest()
     cached = cache_dir / f"{key}.font" if cache_dir else None
     if cached and cached.is_file():

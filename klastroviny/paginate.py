@@ -18,7 +18,7 @@ from klastroviny.model import Entry
 from klastroviny.options import BuildOptions
 from klastroviny.render import Edition, PagePlan, render_html
 from klastroviny.typeset import LINE_MM
-from klastroviny.units import RenderCache, UnitJob, UnitResult, render_units, typeset_unit
+from klastroviny.units import RenderCache, UnitJob, UnitResult, render_units, typeset_document
 
 NOTES_LINES = 16
 MAX_PLANNING_ROUNDS = 4
@@ -241,7 +241,7 @@ def single_pass(edition: Edition, plan: PagePlan) -> bytes:
     sheets = stylesheets(edition.layout, edition)
     html = render_html(edition, replace(plan, single_document=True), "all")
     job = UnitJob("all", html, sheets, edition.layout, edition.issue.root, 1)
-    return typeset_unit(job).pdf
+    return typeset_document(job)[1]
 
 
 def stylesheets(layout: Layout, edition: Edition) -> tuple[tuple[str, str], ...]:

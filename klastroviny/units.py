@@ -21,6 +21,7 @@ from pathlib import Path
 
 from klastroviny import __version__
 from klastroviny.errors import KlastrovinyError, Location, Report
+from klastroviny.fragments import Fragment, make_fragment
 from klastroviny.layouts import Layout
 from klastroviny.render import expand_qr_codes
 from klastroviny.resources import ASSETS_DIR, FONTS_DIR
@@ -69,7 +70,7 @@ class UnitJob:
 @dataclass
 class UnitResult:
     name: str
-    pdf: bytes
+    fragment: Fragment
     pages: int
     anchors: dict[str, tuple[int, float]]  # anchor → (page index in the unit, y in mm)
     warnings: list[str] = field(default_factory=list)
@@ -77,8 +78,8 @@ class UnitResult:
 
 
 class RenderCache:
-    """Typeset units on disk under build/.cache/units/ (a unit's PDF as <key>.unit, its page
-    count and anchors as <key>.json), keyed by UnitJob.cache_key()."""
+    """Typeset units on disk under build/.cache/units/ (a unit's fragment as <key>.unit, its
+    page count and anchors as <key>.json), keyed by UnitJob.cache_key()."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -91,18 +92,19 @@ class RenderCache:
         pdf_path, meta_path = self._paths(job.cache_key())
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            pdf = pdf_path.read_bytes()
+            fragment = Fragment.from_bytes(pdf_path.read_bytes())
         except (OSError, ValueError):
             return None
         anchors = {name: (page, y) for name, (page, y) in meta["anchors"].items()}
-        return UnitResult(job.name, pdf, meta["pages"], anchors, meta["warnings"], [])
+        return UnitResult(job.name, fragment, meta["pages"], anchors, meta["warnings"], [])
 
     def put(self, job: UnitJob, result: UnitResult) -> None:
         if self.folder is None or result.refused:
             return
         pdf_path, meta_path = self._paths(job.cache_key())
         meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
-        for path, data in ((pdf_path, result.pdf), (meta_path, json.dumps(meta).encode())):
+        blob = result.fragment.to_bytes()
+        for path, data in ((pdf_path, blob), (meta_path, json.dumps(meta).encode())):
             temp = path.with_suffix(f".{os.getpid()}.tmp")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,6 +176,17 @@ def render_units(
 # --- in the worker ----------------------------------------------------------------------------
 def typeset_unit(job: UnitJob) -> UnitResult:
     """Typeset one unit with WeasyPrint (in a worker process, or in-process)."""
+    document, pdf, warnings, refused = typeset_document(job)
+    anchors = {}
+    for number, page in enumerate(document.pages):
+        for anchor, (_, y, *_) in page.anchors.items():
+            anchors.setdefault(anchor, (number, round(y / PX_PER_MM, 3)))
+    fragment = make_fragment(pdf) if not refused else Fragment([], [])
+    return UnitResult(job.name, fragment, len(document.pages), anchors, warnings, refused)
+
+
+def typeset_document(job: UnitJob):
+    """WeasyPrint's document and PDF, its warnings and the URLs the sandbox refused."""
     from weasyprint import HTML
 
     fetcher = SandboxFetcher((job.issue_root, *job.layout.search_path, ASSETS_DIR))
@@ -191,13 +204,7 @@ def typeset_unit(job: UnitJob) -> UnitResult:
             url_fetcher=fetcher,
         ).render(stylesheets=stylesheets, font_config=font_config)
         pdf = document.write_pdf()
-    anchors = {}
-    for number, page in enumerate(document.pages):
-        for anchor, (_, y, *_) in page.anchors.items():
-            anchors.setdefault(anchor, (number, round(y / PX_PER_MM, 3)))
-    return UnitResult(
-        job.name, pdf, len(document.pages), anchors, warnings, sorted(set(fetcher.refused))
-    )
+    return document, pdf, warnings, sorted(set(fetcher.refused))
 
 
 _PARSED: dict[str, tuple] = {}  # per worker process: parsed layout stylesheets and fonts

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from builders import entry_yaml, make_issue
 from conftest import run_build
+from pdf_fixtures import qpdf_check
 
 import klastroviny.build as build_module
 
@@ -74,3 +75,20 @@ def test_no_cache_leaves_no_cache(tmp_path, cache):
     root = make_issue(tmp_path, entries=_entries(NAMES[:1]))
     run_build(root, lang="cs", output=tmp_path / "a.pdf", no_cache=True)
     assert not cache.exists()
+
+
+def test_the_assembled_bulletin_is_a_sound_pdf_with_one_program_per_font(sample_pdfs):
+    """Assembly copies the units' objects byte for byte: qpdf finds no damage, every page has
+    its parent, each bundled font is embedded once for all units."""
+    pdf = sample_pdfs["cs"]
+    qpdf_check(pdf.path)
+    programs = set()
+    for page in pdf.reader.pages:
+        assert page["/Parent"].get_object()["/Type"] == "/Pages"
+        for font in page["/Resources"].get("/Font", {}).values():
+            cid_font = font.get_object()["/DescendantFonts"][0].get_object()
+            descriptor = cid_font["/FontDescriptor"]
+            key = "/FontFile2" if "/FontFile2" in descriptor else "/FontFile3"
+            programs.add((str(cid_font["/BaseFont"]).split("+")[-1], descriptor.raw_get(key).idnum))
+    names = [name for name, _ in programs]
+    assert len(names) == len(set(names)), sorted(programs)

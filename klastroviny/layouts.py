@@ -131,9 +131,15 @@ def _layout_from_manifest(name: str, manifest: dict, folder: Path, issue_root: P
 def ecosystem_colours() -> dict[str, dict]:
     """The 14 ecosystem colours and the brand colour, defined once (RGB for screen, CMYK for
     print) in layouts/base/colours.toml."""
-    return tomllib.loads((LAYOUTS_DIR / BASE / "colours.toml").read_text(encoding="utf-8"))
+    return _parsed_toml((LAYOUTS_DIR / BASE / "colours.toml").read_text(encoding="utf-8"))
 
 
 def wording() -> dict[str, dict[str, str]]:
     """Fixed wording of the layouts in every edition language."""
-    return tomllib.loads((LAYOUTS_DIR / BASE / "wording.toml").read_text(encoding="utf-8"))
+    return _parsed_toml((LAYOUTS_DIR / BASE / "wording.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _parsed_toml(text: str) -> dict:
+    """Parsed once per content (every unit's rendering asks); callers must not modify it."""
+    return tomllib.loads(text)

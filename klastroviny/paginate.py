@@ -18,7 +18,14 @@ from klastroviny.model import Entry
 from klastroviny.options import BuildOptions
 from klastroviny.render import Edition, PagePlan, render_html
 from klastroviny.typeset import LINE_MM
-from klastroviny.units import RenderCache, UnitJob, UnitResult, render_units, typeset_document
+from klastroviny.units import (
+    RenderCache,
+    UnitJob,
+    UnitResult,
+    render_units,
+    source_digest,
+    typeset_document,
+)
 
 NOTES_LINES = 16
 MAX_PLANNING_ROUNDS = 4
@@ -35,23 +42,12 @@ def typeset_edition(
         return render_units(jobs, workers, render_cache, progress)
 
     plan, front, back = plan_pages(edition, sheets, run)
-    jobs = [
-        UnitJob(
-            f"profile:{entry.id}",
-            render_html(edition, plan, "profile", (entry,)),
-            sheets,
-            edition.layout,
-            edition.issue.root,
-            plan.of(entry),
-        )
-        for entry in edition.entries
-    ]
 
     def progress(done: int, total: int) -> None:
         if options.progress:
             options.progress(edition.lang, done, total)
 
-    profiles = run(jobs, progress)
+    profiles = _typeset_profiles(edition, plan, sheets, render_cache, run, progress)
     overflow = check_page_budget(edition, profiles)
     if overflow.errors:
         raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
@@ -74,6 +70,56 @@ def typeset_edition(
         font_cache,
     )
     return pdf, total + notes_count
+
+
+def _typeset_profiles(edition, plan, sheets, render_cache, run, progress) -> list[UnitResult]:
+    """One unit per profile. A profile whose sources are unchanged since it was last typeset
+    is taken from the cache without even rendering its HTML (what matters on a rebuild of
+    hundreds of entries after editing one)."""
+    shared = _edition_sources(edition, plan, sheets)
+    results: dict[int, UnitResult] = {}
+    jobs: list[tuple[int, UnitJob]] = []
+    for index, entry in enumerate(edition.entries):
+        name = f"profile:{entry.id}"
+        source = source_digest(shared, repr(entry), files=(entry.logo,) if entry.logo else ())
+        cached = render_cache.by_source(source, name)
+        if cached is not None:
+            results[index] = cached
+            continue
+        html = render_html(edition, plan, "profile", (entry,))
+        job = UnitJob(
+            name, html, sheets, edition.layout, edition.issue.root, plan.of(entry), source
+        )
+        jobs.append((index, job))
+    render_cache.reused += len(results)
+
+    def count(done: int, total: int) -> None:
+        progress(done + len(results), total + len(results))
+
+    typeset = run([job for _, job in jobs], count)
+    results.update((index, result) for (index, _), result in zip(jobs, typeset, strict=True))
+    return [results[index] for index in range(len(edition.entries))]
+
+
+def _edition_sources(edition: Edition, plan: PagePlan, sheets) -> str:
+    """What every profile's HTML depends on besides its entry: the issue's own fields, the
+    edition, the page plan, the layout's files and stylesheets."""
+    layout_files = sorted(
+        path
+        for folder in edition.layout.search_path
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    return source_digest(
+        repr(replace(edition.issue, entries=())),
+        edition.lang,
+        repr(edition.print_mode),
+        repr(plan),
+        repr([eco for eco, _ in edition.ecosystem_groups]),
+        *(text for _, text in sheets),
+        files=tuple(layout_files),
+    )
 
 
 def notes_pages_needed(page_count: int, multiple: int) -> int:

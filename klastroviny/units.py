@@ -40,6 +40,7 @@ class UnitJob:
     layout: Layout
     issue_root: Path
     first_page: int  # the unit's first page number in the bulletin (sets folio and side)
+    source: str = ""  # digest of what `html` is rendered from, if known (see source_digest)
 
     def unit_css(self) -> str:
         side = "left" if self.first_page % 2 == 0 else "right"
@@ -52,7 +53,6 @@ class UnitJob:
     def cache_key(self) -> str:
         digest = hashlib.sha256()
         for part in (
-            __version__,
             _code_digest(),
             self.name,
             self.html,
@@ -86,25 +86,41 @@ class RenderCache:
         self.typeset = 0  # units typeset (not found in the cache) in this build
         self.reused = 0
 
+    def by_source(self, source: str, name: str) -> UnitResult | None:
+        """The unit rendered before from the same sources, without rendering its HTML."""
+        if self.folder is None:
+            return None
+        try:
+            key = (self.folder / "sources" / source[:2] / source).read_text(encoding="ascii")
+        except OSError:
+            return None
+        return self._load(key, name)
+
     def get(self, job: UnitJob) -> UnitResult | None:
         if self.folder is None:
             return None
-        pdf_path, meta_path = self._paths(job.cache_key())
+        return self._load(job.cache_key(), job.name)
+
+    def _load(self, key: str, name: str) -> UnitResult | None:
+        pdf_path, meta_path = self._paths(key)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             fragment = Fragment.from_bytes(pdf_path.read_bytes())
         except (OSError, ValueError):
             return None
         anchors = {name: (page, y) for name, (page, y) in meta["anchors"].items()}
-        return UnitResult(job.name, fragment, meta["pages"], anchors, meta["warnings"], [])
+        return UnitResult(name, fragment, meta["pages"], anchors, meta["warnings"], [])
 
     def put(self, job: UnitJob, result: UnitResult) -> None:
         if self.folder is None or result.refused:
             return
-        pdf_path, meta_path = self._paths(job.cache_key())
+        key = job.cache_key()
+        pdf_path, meta_path = self._paths(key)
         meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
-        blob = result.fragment.to_bytes()
-        for path, data in ((pdf_path, blob), (meta_path, json.dumps(meta).encode())):
+        files = [(pdf_path, result.fragment.to_bytes()), (meta_path, json.dumps(meta).encode())]
+        if job.source:
+            files.append((self.folder / "sources" / job.source[:2] / job.source, key.encode()))
+        for path, data in files:
             temp = path.with_suffix(f".{os.getpid()}.tmp")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -235,12 +251,36 @@ def _stylesheets(sheets, unit_css: str, fetcher):
     return [*parsed, extra], font_config
 
 
+def source_digest(*parts: str, files: tuple[Path, ...] = ()) -> str:
+    """A digest of the sources a unit's HTML is rendered from: texts (the entry, the page
+    plan, …) and files (logos, the layout's files). A unit found by it skips rendering."""
+    digest = hashlib.sha256()
+    for part in (_code_digest(), _fonts_digest(), *parts):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    for path in files:
+        digest.update(f"{path}\0{_file_digest(path)}\0".encode())
+    return digest.hexdigest()
+
+
+TOOLCHAIN = ("weasyprint", "pydyf", "pypdf", "jinja2", "markdown-it-py", "phonenumbers", "segno")
+TOOLCHAIN += ("pycountry", "PyICU", "fonttools", "tinycss2", "cssselect2")
+
+
 @cache
 def _code_digest() -> str:
-    """klastroviny's own code, so that a changed renderer never reuses old units."""
-    digest = hashlib.sha256()
+    """klastroviny's own code and the versions of the libraries that render and typeset, so
+    that a changed renderer never reuses old units."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(__version__.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
+    for package in TOOLCHAIN:
+        try:
+            digest.update(f"{package} {version(package)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} -\0".encode())
     return digest.hexdigest()
 
 

@@ -31,19 +31,16 @@ if mode == "check":
     from klastroviny.validate import load_issue
     load_issue(Path(issue))
 elif mode == "single":
-    from dataclasses import replace
-    from klastroviny.build import build_issue
     from klastroviny.layouts import load_layout
-    from klastroviny.options import BuildOptions
     from klastroviny.paginate import plan_pages, single_pass, stylesheets
     from klastroviny.render import Edition
-    from klastroviny.units import RenderCache, render_units
+    from klastroviny.units import RenderCache, Typesetter
     from klastroviny.validate import load_issue
     issue_model, _ = load_issue(Path(issue))
     edition = Edition(issue_model, "cs", load_layout(issue_model.layout, issue_model.root))
-    cache_ = RenderCache(Path(cache))
-    plan, _, _ = plan_pages(edition, stylesheets(edition.layout, edition),
-                            lambda jobs, progress=None: render_units(jobs, 2, cache_))
+    cache_ = RenderCache(Path(cache) / "units")
+    with Typesetter(2, cache_) as typesetter:
+        plan, _, _ = plan_pages(edition, stylesheets(edition.layout, edition), typesetter)
     start = time.perf_counter()
     Path(out).write_bytes(single_pass(edition, plan))
 else:

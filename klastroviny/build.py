@@ -27,7 +27,7 @@ from klastroviny.units import RenderCache
 from klastroviny.validate import load_issue
 from klastroviny.write import write_atomically
 
-CACHE_DIR = Path("build") / ".cache" / "units"  # safe to delete
+CACHE_DIR = Path("build") / ".cache"  # units/, entries/, fonts/: safe to delete
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class BuildResult:
 
 def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
-    issue, report = load_issue(Path(issue_dir))
+    cache = None if options.no_cache else CACHE_DIR / "entries"
+    issue, report = load_issue(Path(issue_dir), cache)
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; nothing was built", report)
     _fail_on_strict(report, options)
@@ -62,7 +63,7 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
         raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
 
     out_dir = options.out_dir or Path("build") / issue.slug
-    render_cache = RenderCache(None if options.no_cache else CACHE_DIR)
+    render_cache = RenderCache(None if options.no_cache else CACHE_DIR / "units")
     files = []  # (lang, path, bytes, pages): everything is made before anything is written
     with source_date_epoch(issue.date):
         for lang in languages:

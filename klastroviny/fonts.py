@@ -24,13 +24,13 @@ def _cmap(font_file: str) -> frozenset[int]:
 def check_glyphs(issue: Issue, font_files: tuple[str, ...], report: Report) -> None:
     """Report each character of the issue's texts that a font of the layout lacks."""
     covered = [(name, _cmap(name)) for name in font_files]
+    fine: set[str] = set()  # characters already found in every font
     for source, field, text in _texts(issue):
         shown = 0
-        for char in sorted(set(text)):
-            if char.isspace() or unicodedata.category(char) == "Cc":
-                continue
+        for char in sorted(set(text) - fine):
             missing = [name for name, cmap in covered if ord(char) not in cmap]
-            if not missing:
+            if not missing or char.isspace() or unicodedata.category(char) == "Cc":
+                fine.add(char)
                 continue
             shown += 1
             if shown > MAX_MISSING_SHOWN:

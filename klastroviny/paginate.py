@@ -14,15 +14,15 @@ from dataclasses import replace
 from klastroviny.assemble import Bookmark, assemble
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
-from klastroviny.model import Entry
+from klastroviny.model import Entry, Text
 from klastroviny.options import BuildOptions
 from klastroviny.render import Edition, PagePlan, render_html
 from klastroviny.typeset import LINE_MM
 from klastroviny.units import (
     RenderCache,
+    Typesetter,
     UnitJob,
     UnitResult,
-    render_units,
     source_digest,
     typeset_document,
 )
@@ -38,26 +38,28 @@ def typeset_edition(
     workers = options.jobs or os.cpu_count() or 1
     sheets = stylesheets(edition.layout, edition)
 
-    def run(jobs, progress=None) -> list[UnitResult]:
-        return render_units(jobs, workers, render_cache, progress)
-
-    plan, front, back = plan_pages(edition, sheets, run)
-
     def progress(done: int, total: int) -> None:
         if options.progress:
             options.progress(edition.lang, done, total)
 
-    profiles = _typeset_profiles(edition, plan, sheets, render_cache, run, progress)
-    overflow = check_page_budget(edition, profiles)
-    if overflow.errors:
-        raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
-    _check_images(edition, profiles)
-    for result in (front, *profiles, back):
-        for message in dict.fromkeys(result.warnings):
-            report.warning(Location(edition.layout.search_path[-2]), "", message)
-    total = plan.back_start - 1 + back.pages
-    notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
-    notes = run([notes_job(edition, sheets, notes_count)])[0] if notes_count else None
+    with Typesetter(workers, render_cache) as typesetter:
+        started = []  # the profiles, typeset by the workers while this process plans
+
+        def start_profiles(placed: PagePlan) -> None:
+            started.append(_start_profiles(edition, placed, sheets, typesetter, progress))
+
+        plan, front, back = plan_pages(edition, sheets, typesetter, start_profiles)
+        profiles = started[-1]()
+        overflow = check_page_budget(edition, profiles)
+        if overflow.errors:
+            raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
+        _check_images(edition, profiles)
+        for result in (front, *profiles, back):
+            for message in dict.fromkeys(result.warnings):
+                report.warning(Location(edition.layout.search_path[-2]), "", message)
+        total = plan.back_start - 1 + back.pages
+        notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
+        notes = typesetter.now(notes_job(edition, sheets, notes_count)) if notes_count else None
     font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
     pdf = assemble(
         front,
@@ -72,17 +74,18 @@ def typeset_edition(
     return pdf, total + notes_count
 
 
-def _typeset_profiles(edition, plan, sheets, render_cache, run, progress) -> list[UnitResult]:
-    """One unit per profile. A profile whose sources are unchanged since it was last typeset
-    is taken from the cache without even rendering its HTML (what matters on a rebuild of
-    hundreds of entries after editing one)."""
-    shared = _edition_sources(edition, plan, sheets)
+def _start_profiles(edition, plan, sheets, typesetter, progress):
+    """One unit per profile, handed to the workers; returns the function that waits for them.
+    A profile whose sources are unchanged since it was last typeset is taken from the cache
+    without even rendering its HTML (what matters on a rebuild of hundreds of entries after
+    editing one)."""
+    shared = _edition_sources(edition, sheets, repr(plan))
     results: dict[int, UnitResult] = {}
     jobs: list[tuple[int, UnitJob]] = []
     for index, entry in enumerate(edition.entries):
         name = f"profile:{entry.id}"
         source = source_digest(shared, repr(entry), files=(entry.logo,) if entry.logo else ())
-        cached = render_cache.by_source(source, name)
+        cached = typesetter.cache.by_source(source, name)
         if cached is not None:
             results[index] = cached
             continue
@@ -91,19 +94,24 @@ def _typeset_profiles(edition, plan, sheets, render_cache, run, progress) -> lis
             name, html, sheets, edition.layout, edition.issue.root, plan.of(entry), source
         )
         jobs.append((index, job))
-    render_cache.reused += len(results)
+    typesetter.cache.reused += len(results)
 
     def count(done: int, total: int) -> None:
         progress(done + len(results), total + len(results))
 
-    typeset = run([job for _, job in jobs], count)
-    results.update((index, result) for (index, _), result in zip(jobs, typeset, strict=True))
-    return [results[index] for index in range(len(edition.entries))]
+    pending = typesetter.start([job for _, job in jobs], count)
+
+    def collect() -> list[UnitResult]:
+        typeset = pending()
+        results.update((index, result) for (index, _), result in zip(jobs, typeset, strict=True))
+        return [results[index] for index in range(len(edition.entries))]
+
+    return collect
 
 
-def _edition_sources(edition: Edition, plan: PagePlan, sheets) -> str:
-    """What every profile's HTML depends on besides its entry: the issue's own fields, the
-    edition, the page plan, the layout's files and stylesheets."""
+def _edition_sources(edition: Edition, sheets, *more: str) -> str:
+    """What every unit's HTML depends on besides its own content: the issue's own fields, the
+    edition, the layout's files and stylesheets (and `more`)."""
     layout_files = sorted(
         path
         for folder in edition.layout.search_path
@@ -115,7 +123,7 @@ def _edition_sources(edition: Edition, plan: PagePlan, sheets) -> str:
         repr(replace(edition.issue, entries=())),
         edition.lang,
         repr(edition.print_mode),
-        repr(plan),
+        *more,
         repr([eco for eco, _ in edition.ecosystem_groups]),
         *(text for _, text in sheets),
         files=tuple(layout_files),
@@ -127,10 +135,31 @@ def notes_pages_needed(page_count: int, multiple: int) -> int:
     return (-page_count) % multiple
 
 
-def plan_pages(edition: Edition, sheets, run) -> tuple[PagePlan, UnitResult, UnitResult]:
+def plan_pages(
+    edition: Edition, sheets, typesetter: Typesetter, on_placed=lambda plan: None
+) -> tuple[PagePlan, UnitResult, UnitResult]:
     """Typeset the front and back matter until the page numbers they print are the ones they
-    get: usually twice the front, once the back."""
-    layout, issue = edition.layout, edition.issue
+    get: the front once to learn its length, which places every profile (`on_placed` then
+    starts them), the back to learn where its indexes start, the front again with those.
+
+    They are rendered from the entries without their descriptions, logos, offers and keywords
+    (which they do not print), so that a rebuild after editing a description finds them in
+    the cache without rendering them."""
+    layout = edition.layout
+    view = index_view(edition)
+    sources = _edition_sources(view, sheets, repr(view.issue.entries))
+
+    def typeset(part: str, plan: PagePlan, first_page: int) -> UnitResult:
+        source = source_digest(sources, part, repr(plan))
+        cached = typesetter.cache.by_source(source, part)
+        if cached is not None:
+            typesetter.cache.reused += 1
+            return cached
+        html = render_html(view, plan, part)
+        return typesetter.now(
+            UnitJob(part, html, sheets, layout, view.issue.root, first_page, source)
+        )
+
     plan = PagePlan(
         front_pages=3,
         profile_pages=layout.profile_pages,
@@ -138,35 +167,37 @@ def plan_pages(edition: Edition, sheets, run) -> tuple[PagePlan, UnitResult, Uni
         ecosystem_index=0,
         contact_index=0,
     )
+    front = typeset("front", plan, 1)
     for _ in range(MAX_PLANNING_ROUNDS):
-        front = run(
-            [UnitJob("front", render_html(edition, plan, "front"), sheets, layout, issue.root, 1)]
-        )[0]
-        front_pages = front.pages + (front.pages + 1) % 2  # odd: profiles start on a left page
-        placed = replace(plan, front_pages=front_pages)
-        back = run(
-            [
-                UnitJob(
-                    "back",
-                    render_html(edition, placed, "back"),
-                    sheets,
-                    layout,
-                    issue.root,
-                    placed.back_start,
-                )
-            ]
-        )[0]
-        new = replace(
+        placed = replace(plan, front_pages=_odd(front.pages), ecosystem_index=0, contact_index=0)
+        on_placed(placed)  # profiles do not print the indexes' pages
+        back = typeset("back", placed, placed.back_start)
+        plan = replace(
             placed,
             ecosystem_index=placed.back_start + _page(back, "ecosystem-index"),
             contact_index=placed.back_start + _page(back, "contact-index"),
         )
-        if new == plan:
+        front = typeset("front", plan, 1)
+        if _odd(front.pages) == plan.front_pages:
             return plan, front, back
-        plan = new
     raise KlastrovinyError(
         "layout", "the front matter's length does not settle; check the contents template"
     )
+
+
+def _odd(pages: int) -> int:
+    """The front matter's pages, made odd: profiles start on a left page."""
+    return pages + (pages + 1) % 2
+
+
+def index_view(edition: Edition) -> Edition:
+    """The edition as the front and back matter see it: entries without the fields only
+    their profiles print."""
+    entries = tuple(
+        replace(entry, description=Text.plain(""), offer=None, keywords=None, logo=None)
+        for entry in edition.issue.entries
+    )
+    return replace(edition, issue=replace(edition.issue, entries=entries))
 
 
 IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG", "Failed to load inline SVG")

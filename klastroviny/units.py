@@ -14,17 +14,16 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from klastroviny import __version__
+from klastroviny.digests import code_digest, file_digest, fonts_digest
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.fragments import Fragment, make_fragment
 from klastroviny.layouts import Layout
 from klastroviny.render import expand_qr_codes
-from klastroviny.resources import ASSETS_DIR, FONTS_DIR
+from klastroviny.resources import ASSETS_DIR
 from klastroviny.typeset import PX_PER_MM, SandboxFetcher, _listening
 
 _SOURCES = re.compile(r'\bsrc="issue:([^"]+)"')  # files of the issue a unit shows
@@ -53,17 +52,17 @@ class UnitJob:
     def cache_key(self) -> str:
         digest = hashlib.sha256()
         for part in (
-            _code_digest(),
+            code_digest(),
             self.name,
             self.html,
             self.unit_css(),
-            _fonts_digest(),
+            fonts_digest(),
             *(text for _, text in self.stylesheets),
         ):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         for source in sorted(set(_SOURCES.findall(self.html))):
-            digest.update(_file_digest(self.issue_root / source).encode())
+            digest.update(file_digest(self.issue_root / source).encode())
         return digest.hexdigest()
 
 
@@ -91,7 +90,7 @@ class RenderCache:
         if self.folder is None:
             return None
         try:
-            key = (self.folder / "sources" / source[:2] / source).read_text(encoding="ascii")
+            key = self._source_path(source).read_text(encoding="ascii")
         except OSError:
             return None
         return self._load(key, name)
@@ -99,7 +98,11 @@ class RenderCache:
     def get(self, job: UnitJob) -> UnitResult | None:
         if self.folder is None:
             return None
-        return self._load(job.cache_key(), job.name)
+        key = job.cache_key()
+        result = self._load(key, job.name)
+        if result is not None and job.source:  # new sources, same HTML: remember them
+            self._write([(self._source_path(job.source), key.encode())])
+        return result
 
     def _load(self, key: str, name: str) -> UnitResult | None:
         pdf_path, meta_path = self._paths(key)
@@ -119,7 +122,13 @@ class RenderCache:
         meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
         files = [(pdf_path, result.fragment.to_bytes()), (meta_path, json.dumps(meta).encode())]
         if job.source:
-            files.append((self.folder / "sources" / job.source[:2] / job.source, key.encode()))
+            files.append((self._source_path(job.source), key.encode()))
+        self._write(files)
+
+    def _source_path(self, source: str) -> Path:
+        return self.folder / "sources" / source[:2] / source
+
+    def _write(self, files: list[tuple[Path, bytes]]) -> None:
         for path, data in files:
             temp = path.with_suffix(f".{os.getpid()}.tmp")
             try:
@@ -138,41 +147,75 @@ class RenderCache:
         return base.with_suffix(".unit"), base.with_suffix(".json")
 
 
-def render_units(
-    jobs: list[UnitJob],
-    workers: int,
-    render_cache: RenderCache,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[UnitResult]:
-    """Results in the order of `jobs`; cached units are reused, the rest typeset in parallel."""
-    results: dict[int, UnitResult] = {}
-    missing = []
-    for index, job in enumerate(jobs):
-        cached = render_cache.get(job)
-        if cached is not None:
-            results[index] = cached
-        else:
-            missing.append(index)
-    done = len(results)
-    render_cache.reused += done
-    render_cache.typeset += len(missing)
-    if progress:
-        progress(done, len(jobs))
-    if len(missing) <= 1 or workers <= 1:
-        for index in missing:
-            results[index] = typeset_unit(jobs[index])
-            done += 1
+class Typesetter:
+    """Typesets units through the render cache. `start` hands a batch to worker processes and
+    returns at once, so that this process can typeset other units (`now`) meanwhile: the
+    back matter and the contents while the workers typeset the profiles."""
+
+    def __init__(self, workers: int, render_cache: RenderCache):
+        self.workers = workers
+        self.cache = render_cache
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Typesetter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def now(self, job: UnitJob) -> UnitResult:
+        return self.start([job])()[0]
+
+    def start(
+        self, jobs: list[UnitJob], progress: Callable[[int, int], None] | None = None
+    ) -> Callable[[], list[UnitResult]]:
+        """Begin typesetting `jobs`; the returned function waits for their results, in order.
+        Cached units are reused; one missing unit, or all with one worker, are typeset here."""
+        results: dict[int, UnitResult] = {}
+        missing = []
+        for index, job in enumerate(jobs):
+            cached = self.cache.get(job)
+            if cached is not None:
+                results[index] = cached
+            else:
+                missing.append(index)
+        self.cache.reused += len(results)
+        self.cache.typeset += len(missing)
+        done = [len(results)]
+
+        def one_done(*_) -> None:
+            done[0] += 1
             if progress:
-                progress(done, len(jobs))
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
-            futures = {pool.submit(typeset_unit, jobs[index]): index for index in missing}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                done += 1
-                if progress:
-                    progress(done, len(jobs))
-    refused = sorted({url for result in results.values() for url in result.refused})
+                progress(done[0], len(jobs))
+
+        if progress:
+            progress(done[0], len(jobs))
+        futures = {}
+        if len(missing) <= 1 or self.workers <= 1:
+            for index in missing:
+                results[index] = typeset_unit(jobs[index])
+                one_done()
+        else:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            for index in missing:
+                futures[index] = self._pool.submit(typeset_unit, jobs[index])
+                futures[index].add_done_callback(one_done)
+
+        def collect() -> list[UnitResult]:
+            for index, future in futures.items():
+                results[index] = future.result()
+            _refuse_outside_files(results.values(), jobs)
+            for index in missing:
+                self.cache.put(jobs[index], results[index])
+            return [results[index] for index in range(len(jobs))]
+
+        return collect
+
+
+def _refuse_outside_files(results, jobs: list[UnitJob]) -> None:
+    refused = sorted({url for result in results for url in result.refused})
     if refused:
         report = Report()
         root = jobs[0].issue_root
@@ -184,9 +227,6 @@ def render_units(
                 "issue folder, the layout and assets/ may be used",
             )
         raise KlastrovinyError("sandbox", "the bulletin refers to files it may not use", report)
-    for index in missing:
-        render_cache.put(jobs[index], results[index])
-    return [results[index] for index in range(len(jobs))]
 
 
 # --- in the worker ----------------------------------------------------------------------------
@@ -255,46 +295,9 @@ def source_digest(*parts: str, files: tuple[Path, ...] = ()) -> str:
     """A digest of the sources a unit's HTML is rendered from: texts (the entry, the page
     plan, …) and files (logos, the layout's files). A unit found by it skips rendering."""
     digest = hashlib.sha256()
-    for part in (_code_digest(), _fonts_digest(), *parts):
+    for part in (code_digest(), fonts_digest(), *parts):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     for path in files:
-        digest.update(f"{path}\0{_file_digest(path)}\0".encode())
+        digest.update(f"{path}\0{file_digest(path)}\0".encode())
     return digest.hexdigest()
-
-
-TOOLCHAIN = ("weasyprint", "pydyf", "pypdf", "jinja2", "markdown-it-py", "phonenumbers", "segno")
-TOOLCHAIN += ("pycountry", "PyICU", "fonttools", "tinycss2", "cssselect2")
-
-
-@cache
-def _code_digest() -> str:
-    """klastroviny's own code and the versions of the libraries that render and typeset, so
-    that a changed renderer never reuses old units."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    for package in TOOLCHAIN:
-        try:
-            digest.update(f"{package} {version(package)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{package} -\0".encode())
-    return digest.hexdigest()
-
-
-@cache
-def _fonts_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(FONTS_DIR.iterdir()):
-        digest.update(path.name.encode())
-        digest.update(_file_digest(path).encode())
-    return digest.hexdigest()
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from klastroviny import logos, markup, vocabulary
+from klastroviny.digests import code_digest, file_digest
 from klastroviny.errors import Location, Report
 from klastroviny.load import Document, entry_files, node_location, read_document, unreadable
 from klastroviny.model import Contact, Entry, Issue, Label, Text, TextList
@@ -308,8 +312,9 @@ class Reader:
 
 
 # --- issue.yaml ------------------------------------------------------------------------------
-def load_issue(issue_dir: Path) -> tuple[Issue | None, Report]:
-    """Read and validate a whole issue folder. The Issue is None when any error was found."""
+def load_issue(issue_dir: Path, cache: Path | None = None) -> tuple[Issue | None, Report]:
+    """Read and validate a whole issue folder. The Issue is None when any error was found.
+    With a cache folder, entries whose file (and logo) did not change are not read again."""
     report = Report()
     issue_dir = Path(issue_dir)
     issue_path = issue_dir / "issue.yaml"
@@ -330,17 +335,17 @@ def load_issue(issue_dir: Path) -> tuple[Issue | None, Report]:
     issue_date = head["date"] if head and head["date"] else None
 
     entries = []
-    entry_nodes = {}
+    name_locations = {}
     paths = entry_files(issue_dir / "entries", report)
+    context = repr((str(root), languages, issue_date))
     for path in paths:
-        document = read_document(path, report)
-        if document is None:
-            continue
-        entry = _read_entry(document, Reader(path, report, languages), root, issue_date)
+        entry, name_location = _load_entry(
+            path, root, languages, issue_date, report, cache, context
+        )
         if entry is not None:
             entries.append(entry)
-            entry_nodes[entry.id] = document.root
-    _check_unique_names(entries, entry_nodes, report)
+            name_locations[entry.id] = name_location
+    _check_unique_names(entries, name_locations, report)
     if head is not None:
         # every well-named file, so that a broken entry is not also "missing" from manual_order
         _check_order(head, [path.stem for path in paths], issue_doc, report)
@@ -448,6 +453,67 @@ def _check_order(head: dict, entry_ids: list[str], document: Document, report: R
 
 
 # --- entries/<id>.yaml -----------------------------------------------------------------------
+def _load_entry(path, root, languages, issue_date, report, cache, context):
+    """One entry and where its name is written; from the cache if its file is unchanged."""
+    cached = EntryCache(cache, path, context) if cache else None
+    if cached and (hit := cached.get()) is not None:
+        entry, problems, name_location = hit
+        report.problems.extend(problems)
+        return entry, name_location
+    own = Report()
+    document = read_document(path, own)
+    entry = name_location = None
+    if document is not None:
+        entry = _read_entry(document, Reader(path, own, languages), root, issue_date)
+    if entry is not None:
+        name_location = _name_location(entry, document.root)
+        if cached:
+            cached.put((entry, own.problems, name_location))
+    report.extend(own)
+    return entry, name_location
+
+
+class EntryCache:
+    """A valid entry as read from its file (pickled under build/.cache/entries/), keyed by
+    the file's bytes, the issue's languages and date, and klastroviny's code; the logo's
+    digest is checked too, as reading an entry checks its logo."""
+
+    def __init__(self, folder: Path, path: Path, context: str):
+        self.entry_path = path
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        key = hashlib.sha256(f"{code_digest()}\0{path}\0{context}\0".encode())
+        key.update(data or b"")
+        self.key = key.hexdigest()
+        self.path = None if data is None else folder / self.key[:2] / self.key
+
+    def get(self):
+        if self.path is None:
+            return None
+        try:
+            logo, logo_digest, record = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None
+        if logo is not None and file_digest(logo) != logo_digest:
+            return None
+        return record
+
+    def put(self, record) -> None:
+        if self.path is None:
+            return
+        logo = record[0].logo
+        data = pickle.dumps((logo, file_digest(logo) if logo else None, record))
+        temp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(data)
+            os.replace(temp, self.path)
+        except OSError:
+            temp.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+
+
 def _read_entry(
     document: Document, r: Reader, issue_root: Path, issue_date: dt.date | None
 ) -> Entry | None:
@@ -710,7 +776,9 @@ def _read_email(r: Reader, node: Node, field: str) -> str | None:
 
 
 # --- across entries --------------------------------------------------------------------------
-def _check_unique_names(entries: list[Entry], roots: dict[str, Node], report: Report) -> None:
+def _check_unique_names(
+    entries: list[Entry], name_locations: dict[str, Location], report: Report
+) -> None:
     seen: dict[str, Entry] = {}
     for entry in entries:
         for name in set(entry.name.all_strings()):
@@ -718,15 +786,15 @@ def _check_unique_names(entries: list[Entry], roots: dict[str, Node], report: Re
             other = seen.get(key)
             if other is not None and other is not entry:
                 report.error(
-                    _name_location(entry, roots),
+                    name_locations[entry.id],
                     "name",
                     f"'{name}' is also the name of {other.source.name}; names must be unique",
                 )
             seen.setdefault(key, entry)
 
 
-def _name_location(entry: Entry, roots: dict[str, Node]) -> Location:
-    for key_node, value_node in roots[entry.id].value:
+def _name_location(entry: Entry, root: Node) -> Location:
+    for key_node, value_node in root.value:
         if key_node.value == "name":
             return node_location(entry.source, value_node)
     return Location(entry.source)

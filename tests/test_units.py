@@ -4,11 +4,12 @@ still the same bytes whichever way they were made."""
 from __future__ import annotations
 
 import pytest
-from builders import entry_yaml, make_issue
+from builders import SVG, entry_yaml, make_issue
 from conftest import run_build
 from pdf_fixtures import qpdf_check
 
 import klastroviny.build as build_module
+from klastroviny.errors import KlastrovinyError
 
 NAMES = ["Alfa klastr", "Beta klastr", "Gama klastr"]
 
@@ -92,3 +93,47 @@ def test_the_assembled_bulletin_is_a_sound_pdf_with_one_program_per_font(sample_
             programs.add((str(cid_font["/BaseFont"]).split("+")[-1], descriptor.raw_get(key).idnum))
     names = [name for name, _ in programs]
     assert len(names) == len(set(names)), sorted(programs)
+
+
+def test_a_rebuild_renders_only_the_html_of_what_changed(tmp_path, cache, monkeypatch):
+    """Unchanged units are found by their sources, without rendering their HTML; editing a
+    description changes neither the front nor the back matter (they do not print it)."""
+    import klastroviny.paginate as paginate
+
+    root = make_issue(tmp_path, entries=_entries(NAMES))
+    run_build(root, lang="cs", output=tmp_path / "a.pdf")
+    rendered = []
+    real = paginate.render_html
+    monkeypatch.setattr(
+        paginate, "render_html", lambda *args: rendered.append(args[2]) or real(*args)
+    )
+    unchanged = run_build(root, lang="cs", output=tmp_path / "b.pdf")
+    assert rendered == [] and unchanged.units_typeset == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    entry = root / "entries" / "e2.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("Klastr", "Náš klastr", 1))
+    run_build(root, lang="cs", output=tmp_path / "c.pdf")
+    assert rendered == ["profile"]
+
+
+def test_a_cached_entry_is_read_again_when_its_logo_changes(tmp_path, cache):
+    """Reading an entry checks its logo: a logo replaced by a broken file is an error even
+    though the entry's own file did not change."""
+    entries = {"e0": entry_yaml(logo="logos/e0.svg")}
+    root = make_issue(tmp_path, entries=entries, files={"logos/e0.svg": SVG})
+    run_build(root, lang="cs", output=tmp_path / "a.pdf")
+    (root / "logos" / "e0.svg").write_bytes(b"<svg")
+    with pytest.raises(KlastrovinyError) as raised:
+        run_build(root, lang="cs", output=tmp_path / "b.pdf")
+    assert raised.value.category == "validation"  # found when reading the entry
+    assert any("logo" in problem.field for problem in raised.value.report.errors)
+
+
+def test_the_warnings_of_a_cached_entry_are_reported_on_every_build(tmp_path, cache):
+    root = make_issue(
+        tmp_path, entries={"e0": entry_yaml(description="{cs: Klastr technických textilií.}")}
+    )
+    first = run_build(root, lang="cs", output=tmp_path / "a.pdf")
+    second = run_build(root, lang="cs", output=tmp_path / "b.pdf")
+    assert first.report.warnings
+    assert [str(p) for p in second.report.warnings] == [str(p) for p in first.report.warnings]

@@ -1,0 +1,47 @@
+"""What the caches are keyed by: klastroviny's code with the libraries that render and
+typeset, the bundled fonts, and files by content."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from klastroviny import __version__
+from klastroviny.resources import FONTS_DIR
+
+TOOLCHAIN = ("weasyprint", "pydyf", "pypdf", "jinja2", "markdown-it-py", "phonenumbers", "segno")
+TOOLCHAIN += ("pycountry", "PyICU", "fonttools", "tinycss2", "cssselect2")
+
+
+@cache
+def code_digest() -> str:
+    """klastroviny's own code and the versions of the libraries that render and typeset, so
+    that a changed renderer never reuses old units."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for package in TOOLCHAIN:
+        try:
+            digest.update(f"{package} {version(package)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} -\0".encode())
+    return digest.hexdigest()
+
+
+@cache
+def fonts_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(FONTS_DIR.iterdir()):
+        digest.update(path.name.encode())
+        digest.update(file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from klastroviny.embedding import font_program
-from klastroviny.fragments import PARENT, REFERENCE, Fragment
+from klastroviny.fragments import PARENT, REFERENCE, Fragment, refers
 from klastroviny.units import UnitResult
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
@@ -33,7 +33,7 @@ class Bookmark:
 def assemble(
     front: UnitResult,
     profiles: list[UnitResult],
-    back: UnitResult,
+    back: list[UnitResult],
     notes: UnitResult | None,
     bookmarks: list[Bookmark],
     metadata: dict[str, str],
@@ -42,7 +42,7 @@ def assemble(
 ) -> bytes:
     pdf = PdfFile()
     catalog, page_tree, info = pdf.allocate(), pdf.allocate(), pdf.allocate()
-    units = [front, *profiles, back]
+    units = [front, *profiles, *back]
     every = [*units, notes] if notes else units
     page_numbers = {id(unit): [pdf.allocate() for _ in unit.fragment.pages] for unit in every}
     order, blank, anchors = _page_order(units, notes, page_numbers, pdf)
@@ -74,7 +74,7 @@ def assemble(
 def _page_order(units, notes, page_numbers, pdf) -> tuple[list[int], list[int], dict[str, int]]:
     """Page objects in reading order, the blank ones among them (after a front matter of an
     even number of pages), and the page index of every anchor. `units` are the front, the
-    profiles and the back; the notes pages go before the back cover."""
+    profiles and the back matter; the notes pages go before the back cover."""
     order: list[int] = []
     blank: list[int] = []
     anchors: dict[str, int] = {}
@@ -127,7 +127,7 @@ def _copy_unit(pdf, fragment: Fragment, pages, programs, leaves, destinations, p
         if number in numbers:  # a page: numbered in advance, as links lead to it
             copied.append((number, body, stream))
             continue
-        if REFERENCE.search(body) is None:  # refers to nothing: may be stored once
+        if not refers(body):  # refers to nothing: may be stored once
             key = hashlib.sha256(body + b"\0" + (stream or b"")).digest()
             if key in leaves:
                 numbers[number] = leaves[key]

@@ -33,9 +33,17 @@ from klastroviny.embedding import bundled_font, glyphs_of
 from klastroviny.render import UNIT_LINK
 
 PARENT = b"\x01\x02"  # marker: the bulletin's page tree
-# A reference "N 0 R", or a marker \x01anchor\x02. Strings are written in hex and names
-# escape spaces and control characters, so neither can be mistaken inside a value.
-REFERENCE = re.compile(rb"(?<![\d.])(\d+) 0 R|\x01([^\x02]*)\x02")
+# References are stored as \x03N\x04 (written "N 0 R" when assembled) and markers as
+# \x01anchor\x02. Strings are written in hex and names escape control characters, so
+# neither can be mistaken inside a value, and both are quick to find.
+REFERENCE = re.compile(rb"\x03(\d+)\x04|\x01([^\x02]*)\x02")
+
+
+def refers(body: bytes) -> bool:
+    """Whether an object refers to others (or to the page tree, or an anchor)."""
+    return b"\x03" in body or b"\x01" in body
+
+
 FONT_FILES = ("/FontFile2", "/FontFile3")
 
 
@@ -183,7 +191,7 @@ class _Marker:
 def _serialize(obj, out: list[bytes], refs: list[int]) -> None:
     if isinstance(obj, IndirectObject):
         refs.append(obj.idnum)
-        out.append(b"%d 0 R" % obj.idnum)
+        out.append(b"\x03%d\x04" % obj.idnum)
     elif isinstance(obj, _Marker):
         out.append(obj.data)
     elif isinstance(obj, DictionaryObject | dict):

@@ -217,7 +217,7 @@ def entry_files(entries_dir: Path, report: Report) -> list[Path]:
             continue
         if path.suffix in (".yml", ".YAML", ".YML") or (path.suffix == ".yaml" and not regular):
             report.error(Location(path), "", "entry files are regular files ending in .yaml")
-        elif path.suffix == ".yaml" and not _inside(path, issue_root):
+        elif path.suffix == ".yaml" and path.is_symlink() and not _inside(path, issue_root):
             report.error(
                 Location(path),
                 "",

@@ -16,7 +16,7 @@ from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
 from klastroviny.model import Entry, Text
 from klastroviny.options import BuildOptions
-from klastroviny.render import Edition, PagePlan, render_html
+from klastroviny.render import Edition, PagePlan, index_chunks, render_html
 from klastroviny.typeset import LINE_MM
 from klastroviny.units import (
     RenderCache,
@@ -28,6 +28,9 @@ from klastroviny.units import (
 )
 
 NOTES_LINES = 16
+# Index lines per back-matter unit (about 10 A5 pages): bounds the memory one unit takes.
+ECOSYSTEM_CHUNK = 300
+CONTACT_CHUNK = 150
 MAX_PLANNING_ROUNDS = 4
 
 
@@ -54,10 +57,10 @@ def typeset_edition(
         if overflow.errors:
             raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
         _check_images(edition, profiles)
-        for result in (front, *profiles, back):
+        for result in (front, *profiles, *back):
             for message in dict.fromkeys(result.warnings):
                 report.warning(Location(edition.layout.search_path[-2]), "", message)
-        total = plan.back_start - 1 + back.pages
+        total = plan.back_start - 1 + sum(unit.pages for unit in back)
         notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
         notes = typesetter.now(notes_job(edition, sheets, notes_count)) if notes_count else None
     font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
@@ -137,7 +140,7 @@ def notes_pages_needed(page_count: int, multiple: int) -> int:
 
 def plan_pages(
     edition: Edition, sheets, typesetter: Typesetter, on_placed=lambda plan: None
-) -> tuple[PagePlan, UnitResult, UnitResult]:
+) -> tuple[PagePlan, UnitResult, list[UnitResult]]:
     """Typeset the front and back matter until the page numbers they print are the ones they
     get: the front once to learn its length, which places every profile (`on_placed` then
     starts them), the back to learn where its indexes start, the front again with those.
@@ -149,16 +152,29 @@ def plan_pages(
     view = index_view(edition)
     sources = _edition_sources(view, sheets, repr(view.issue.entries))
 
-    def typeset(part: str, plan: PagePlan, first_page: int) -> UnitResult:
-        source = source_digest(sources, part, repr(plan))
-        cached = typesetter.cache.by_source(source, part)
+    def typeset(name: str, plan: PagePlan, first_page: int, chunk=None) -> UnitResult:
+        source = source_digest(sources, name, repr(plan), str(first_page))
+        cached = typesetter.cache.by_source(source, name)
         if cached is not None:
             typesetter.cache.reused += 1
             return cached
-        html = render_html(view, plan, part)
-        return typesetter.now(
-            UnitJob(part, html, sheets, layout, view.issue.root, first_page, source)
-        )
+        html = render_html(view, plan, name.split(":")[0], None, chunk)
+        job = UnitJob(name, html, sheets, layout, view.issue.root, first_page, source)
+        return typesetter.now(job)
+
+    back_parts = [
+        *(("ecosystem-index", c) for c in index_chunks(view.ecosystem_groups, ECOSYSTEM_CHUNK)),
+        *(("contact-index", c) for c in index_chunks(view.contact_groups, CONTACT_CHUNK)),
+        ("imprint", None),
+    ]
+
+    def typeset_back(placed: PagePlan) -> list[UnitResult]:
+        """The back matter, chunk after chunk (each one's pages place the next)."""
+        units, page = [], placed.back_start
+        for number, (part, chunk) in enumerate(back_parts):
+            units.append(typeset(f"{part}:{number}", placed, page, chunk))
+            page += units[-1].pages
+        return units
 
     plan = PagePlan(
         front_pages=3,
@@ -171,7 +187,7 @@ def plan_pages(
     for _ in range(MAX_PLANNING_ROUNDS):
         placed = replace(plan, front_pages=_odd(front.pages), ecosystem_index=0, contact_index=0)
         on_placed(placed)  # profiles do not print the indexes' pages
-        back = typeset("back", placed, placed.back_start)
+        back = typeset_back(placed)
         plan = replace(
             placed,
             ecosystem_index=placed.back_start + _page(back, "ecosystem-index"),
@@ -219,12 +235,16 @@ def _check_images(edition: Edition, profiles: list[UnitResult]) -> None:
         raise KlastrovinyError("logo", "a logo cannot be drawn", report)
 
 
-def _page(unit: UnitResult, anchor: str) -> int:
-    if anchor not in unit.anchors:
-        raise KlastrovinyError(
-            "layout", f"the back matter has no #{anchor}; the layout's templates must keep that id"
-        )
-    return unit.anchors[anchor][0]
+def _page(units: list[UnitResult], anchor: str) -> int:
+    """The page (counted from the first unit's first) on which `anchor` is."""
+    before = 0
+    for unit in units:
+        if anchor in unit.anchors:
+            return before + unit.anchors[anchor][0]
+        before += unit.pages
+    raise KlastrovinyError(
+        "layout", f"the back matter has no #{anchor}; the layout's templates must keep that id"
+    )
 
 
 def check_page_budget(edition: Edition, profiles: list[UnitResult]) -> Report:

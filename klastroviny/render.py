@@ -122,15 +122,40 @@ class Edition:
         return Markup(markup.to_html(self.craft(source)))
 
 
+@dataclass(frozen=True)
+class IndexChunk:
+    """A run of whole groups of an index, typeset as one unit: a long index in one WeasyPrint
+    document would cost hundreds of MB. Each chunk starts on a new page."""
+
+    groups: tuple  # (ecosystem, members or index rows)
+    continued: bool  # an earlier chunk has the index's heading (and its anchor)
+
+
+def index_chunks(groups: list, size: int) -> list[IndexChunk]:
+    """Whole groups, in order, about `size` lines a chunk (a group's heading counts 3)."""
+    chunks: list[list] = [[]]
+    lines = 0
+    for group in groups:
+        weight = len(group[1]) + 3
+        if chunks[-1] and lines + weight > size:
+            chunks.append([])
+            lines = 0
+        chunks[-1].append(group)
+        lines += weight
+    return [IndexChunk(tuple(groups), index > 0) for index, groups in enumerate(chunks)]
+
+
 def render_html(
     edition: Edition,
     pages: PagePlan | None = None,
     part: str = "all",
     part_entries: tuple[Entry, ...] | None = None,
+    chunk: IndexChunk | None = None,
 ) -> str:
     """One HTML document: the whole bulletin (part "all") or one rendering unit ("front",
-    "profile" with its entries, "back"). Without a page plan, page numbers are provisional
-    (for checks of the HTML stage)."""
+    "profile" with its entries, "back", or a `chunk` of "ecosystem-index" or "contact-index",
+    "imprint"). Without a page plan, page numbers are provisional (for checks of the HTML
+    stage)."""
     if pages is None:
         pages = PagePlan(
             3,
@@ -157,6 +182,9 @@ def render_html(
             entries=edition.entries,
             part=part,
             part_entries=part_entries,
+            ecosystem_groups=_groups(chunk, part, "ecosystem-index", edition.ecosystem_groups),
+            contact_groups=_groups(chunk, part, "contact-index", edition.contact_groups),
+            continued=chunk.continued if chunk else False,
             pages=pages,
             w=words[edition.lang],
             colours=ecosystem_colours(),
@@ -179,6 +207,10 @@ def render_html(
         ) from None
     except jinja2.TemplateNotFound as error:
         raise KlastrovinyError("layout", f"layout template not found: {error.name}") from None
+
+
+def _groups(chunk: IndexChunk | None, part: str, index: str, groups: list) -> tuple | list:
+    return chunk.groups if chunk is not None and part == index else groups
 
 
 def _install_filters(env: jinja2.Environment, edition: Edition) -> None:

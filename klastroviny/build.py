@@ -17,11 +17,9 @@ from pathlib import Path
 
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.fonts import check_glyphs
-from klastroviny.imposition import impose_booklet
 from klastroviny.layouts import load_layout
 from klastroviny.options import BuildOptions
 from klastroviny.paginate import metadata, typeset_edition
-from klastroviny.prepress import DEFAULT_ICC, PrintSettings, make_print_master
 from klastroviny.render import Edition
 from klastroviny.units import RenderCache
 from klastroviny.validate import load_issue
@@ -76,6 +74,8 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
                 stem += "-print"
             files.append((lang, options.output or out_dir / f"{stem}.pdf", pdf, pages))
             if options.booklet:
+                from klastroviny.imposition import impose_booklet  # pypdf: only when asked
+
                 booklet = impose_booklet(pdf)
                 files.append((lang, out_dir / f"{stem}-booklet.pdf", booklet, pages // 2))
     result = BuildResult(
@@ -89,6 +89,8 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
 
 def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOptions) -> bytes:
     """CMYK PDF/X with bleed; refuses a page count the binder cannot bind."""
+    from klastroviny.prepress import DEFAULT_ICC, PrintSettings, make_print_master
+
     multiple = edition.layout.pages_multiple
     if pages % multiple:
         raise KlastrovinyError(

@@ -12,26 +12,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from pypdf.generic import ArrayObject
-
 from klastroviny.resources import FONTS_DIR
-
-
-def glyphs_of(widths) -> set[int]:
-    """Glyph ids (= CIDs) listed in a CID font's /W array."""
-    glyphs: set[int] = set()
-    items = list(widths.get_object()) if widths is not None else []
-    index = 0
-    while index < len(items):
-        first = int(items[index])
-        following = items[index + 1].get_object() if index + 1 < len(items) else None
-        if isinstance(following, ArrayObject):
-            glyphs.update(range(first, first + len(following)))
-            index += 2
-        else:
-            glyphs.update(range(first, int(following) + 1))
-            index += 3
-    return glyphs
 
 
 def bundled_font(program: bytes) -> str | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from klastroviny.digests import code_digest, file_digest, fonts_digest
 from klastroviny.errors import KlastrovinyError, Location, Report
-from klastroviny.fragments import Fragment, make_fragment
+from klastroviny.fragments import Fragment
 from klastroviny.layouts import Layout
 from klastroviny.render import expand_qr_codes
 from klastroviny.resources import ASSETS_DIR
@@ -165,13 +165,17 @@ class Typesetter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def now(self, job: UnitJob) -> UnitResult:
-        return self.start([job])()[0]
+        """One unit, typeset in this process if it is not in the cache."""
+        return self.start([job], here=True)()[0]
 
     def start(
-        self, jobs: list[UnitJob], progress: Callable[[int, int], None] | None = None
+        self,
+        jobs: list[UnitJob],
+        progress: Callable[[int, int], None] | None = None,
+        here: bool = False,
     ) -> Callable[[], list[UnitResult]]:
         """Begin typesetting `jobs`; the returned function waits for their results, in order.
-        Cached units are reused; one missing unit, or all with one worker, are typeset here."""
+        Cached units are reused; with one worker (or `here`) the rest are typeset here."""
         results: dict[int, UnitResult] = {}
         missing = []
         for index, job in enumerate(jobs):
@@ -192,7 +196,7 @@ class Typesetter:
         if progress:
             progress(done[0], len(jobs))
         futures = {}
-        if len(missing) <= 1 or self.workers <= 1:
+        if here or self.workers <= 1:
             for index in missing:
                 results[index] = typeset_unit(jobs[index])
                 one_done()
@@ -232,6 +236,8 @@ def _refuse_outside_files(results, jobs: list[UnitJob]) -> None:
 # --- in the worker ----------------------------------------------------------------------------
 def typeset_unit(job: UnitJob) -> UnitResult:
     """Typeset one unit with WeasyPrint (in a worker process, or in-process)."""
+    from klastroviny.extract import make_fragment
+
     document, pdf, warnings, refused = typeset_document(job)
     anchors = {}
     for number, page in enumerate(document.pages):

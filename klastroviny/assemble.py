@@ -14,9 +14,7 @@ import io
 import struct
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
-from klastroviny.embedding import font_program
 from klastroviny.fragments import PARENT, REFERENCE, Fragment, refers
 from klastroviny.units import UnitResult
 
@@ -38,8 +36,9 @@ def assemble(
     bookmarks: list[Bookmark],
     metadata: dict[str, str],
     lang: str,
-    font_cache: Path | None = None,
+    font_programs: dict[tuple[str, str], bytes],
 ) -> bytes:
+    """The bulletin's PDF. `font_programs` are the shared programs of fonts_used(units)."""
     pdf = PdfFile()
     catalog, page_tree, info = pdf.allocate(), pdf.allocate(), pdf.allocate()
     units = [front, *profiles, *back]
@@ -47,7 +46,7 @@ def assemble(
     page_numbers = {id(unit): [pdf.allocate() for _ in unit.fragment.pages] for unit in every}
     order, blank, anchors = _page_order(units, notes, page_numbers, pdf)
     destinations = {anchor: _destination(order[index]) for anchor, index in anchors.items()}
-    programs = _embed_font_programs(pdf, every, font_cache)
+    programs = _embed_font_programs(pdf, font_programs)
     leaves: dict[bytes, int] = {}  # identical objects without references, stored once
     for unit in every:
         numbers = page_numbers[id(unit)]
@@ -101,15 +100,19 @@ def _destination(page: int) -> bytes:
     return b"[%d 0 R/XYZ null null null]" % page
 
 
-def _embed_font_programs(pdf, units, font_cache) -> dict[tuple[str, str], int]:
-    """One program per bundled font, subset to the glyphs of all units."""
+def fonts_used(units: list[UnitResult]) -> dict[tuple[str, str], frozenset[int]]:
+    """(bundled font file, /FontFile2 or /FontFile3) → the glyphs all units use of it."""
     glyphs: dict[tuple[str, str], set[int]] = {}
     for unit in units:
         for use in unit.fragment.fonts:
             glyphs.setdefault((use.font, use.kind), set()).update(use.glyphs)
+    return {key: frozenset(used) for key, used in sorted(glyphs.items())}
+
+
+def _embed_font_programs(pdf, font_programs) -> dict[tuple[str, str], int]:
+    """One program per bundled font, for all units."""
     programs = {}
-    for (font, kind), used in sorted(glyphs.items()):
-        program = font_program(font, frozenset(used), font_cache)
+    for (font, kind), program in sorted(font_programs.items()):
         data = zlib.compress(program)
         extra = b"/Length1 %d" % len(program) if kind == "/FontFile2" else b"/Subtype/OpenType"
         number = pdf.allocate()
@@ -262,4 +265,4 @@ class PdfFile:
         self.out.write(b"\nendstream\nendobj\n")
 
 
-__all__ = ["Bookmark", "assemble"]
+__all__ = ["Bookmark", "assemble", "fonts_used"]

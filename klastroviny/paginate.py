@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from klastroviny.assemble import Bookmark, assemble
+from klastroviny.assemble import Bookmark, assemble, fonts_used
+from klastroviny.embedding import font_program
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
 from klastroviny.model import Entry, Text
@@ -63,7 +64,11 @@ def typeset_edition(
         total = plan.back_start - 1 + sum(unit.pages for unit in back)
         notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
         notes = typesetter.now(notes_job(edition, sheets, notes_count)) if notes_count else None
-    font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
+        font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
+        needed = fonts_used([front, *profiles, *back, *([notes] if notes else [])])
+        programs = typesetter.map(
+            font_program, [(font, glyphs, font_cache) for (font, _), glyphs in needed.items()]
+        )
     pdf = assemble(
         front,
         profiles,
@@ -72,7 +77,7 @@ def typeset_edition(
         bookmarks(edition),
         metadata(edition),
         edition.lang,
-        font_cache,
+        dict(zip(needed, programs, strict=True)),
     )
     return pdf, total + notes_count
 

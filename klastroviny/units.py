@@ -164,6 +164,12 @@ class Typesetter:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def map(self, function, arguments: list[tuple]) -> list:
+        """function(*args) for each, in the workers if they have been started."""
+        if self._pool is None or len(arguments) < 2:
+            return [function(*args) for args in arguments]
+        return list(self._pool.map(function, *zip(*arguments, strict=True)))
+
     def now(self, job: UnitJob) -> UnitResult:
         """One unit, typeset in this process if it is not in the cache."""
         return self.start([job], here=True)()[0]

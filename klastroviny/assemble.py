@@ -29,7 +29,7 @@ class Bookmark:
 
 
 def assemble(
-    front: UnitResult,
+    front: list[UnitResult],
     profiles: list[UnitResult],
     back: list[UnitResult],
     notes: UnitResult | None,
@@ -41,10 +41,10 @@ def assemble(
     """The bulletin's PDF. `font_programs` are the shared programs of fonts_used(units)."""
     pdf = PdfFile()
     catalog, page_tree, info = pdf.allocate(), pdf.allocate(), pdf.allocate()
-    units = [front, *profiles, *back]
+    units = [*front, *profiles, *back]
     every = [*units, notes] if notes else units
     page_numbers = {id(unit): [pdf.allocate() for _ in unit.fragment.pages] for unit in every}
-    order, blank, anchors = _page_order(units, notes, page_numbers, pdf)
+    order, blank, anchors = _page_order(units, len(front), notes, page_numbers, pdf)
     destinations = {anchor: _destination(order[index]) for anchor, index in anchors.items()}
     programs = _embed_font_programs(pdf, font_programs)
     leaves: dict[bytes, int] = {}  # identical objects without references, stored once
@@ -55,7 +55,7 @@ def assemble(
         pdf.add(
             number,
             b"<</Type/Page/Parent %d 0 R %s/Resources<<>>>>"
-            % (page_tree, front.fragment.page_boxes),
+            % (page_tree, front[0].fragment.page_boxes),
         )
     pdf.add(page_tree, _page_tree(order))
     names = pdf.allocate()
@@ -70,10 +70,10 @@ def assemble(
     return pdf.finish(catalog, info)
 
 
-def _page_order(units, notes, page_numbers, pdf) -> tuple[list[int], list[int], dict[str, int]]:
+def _page_order(units, fronts, notes, page_numbers, pdf) -> tuple[list[int], list[int], dict]:
     """Page objects in reading order, the blank ones among them (after a front matter of an
-    even number of pages), and the page index of every anchor. `units` are the front, the
-    profiles and the back matter; the notes pages go before the back cover."""
+    even number of pages), and the page index of every anchor. `units` are the front (its
+    first `fronts`), the profiles and the back matter; the notes go before the back cover."""
     order: list[int] = []
     blank: list[int] = []
     anchors: dict[str, int] = {}
@@ -85,7 +85,7 @@ def _page_order(units, notes, page_numbers, pdf) -> tuple[list[int], list[int], 
     for position, unit in enumerate(units):
         place(unit, len(order))
         order += page_numbers[id(unit)]
-        if position == 0 and len(order) % 2 == 0:  # profiles start on a left (even) page
+        if position == fronts - 1 and len(order) % 2 == 0:  # profiles start on a left page
             blank.append(pdf.allocate())
             order.append(blank[-1])
     if notes is not None:

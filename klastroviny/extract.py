@@ -27,14 +27,25 @@ from klastroviny.render import UNIT_LINK
 FONT_FILES = ("/FontFile2", "/FontFile3")
 
 
-def make_fragment(pdf: bytes) -> Fragment:
+class _Marker:
+    """Bytes written as they are in place of a value (see fragments.py)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
+def make_fragment(pdf: bytes, keep: int) -> tuple[Fragment, str]:
+    """The unit's first `keep` pages and the objects they reach (not the unit's catalog, page
+    tree, outline or metadata, nor the programs of the bundled fonts); and, if a page is left
+    out, the anchor its first link to another unit leads to (where the next chunk resumes)."""
     reader = PdfReader(io.BytesIO(pdf))
     fonts = _bundled_font_programs(reader)
-    pages = [page.indirect_reference.idnum for page in reader.pages]
+    pages = [page.indirect_reference.idnum for page in reader.pages[:keep]]
+    resume = _first_unit_link(reader.pages[keep]) if keep < len(reader.pages) else ""
     programs = {use.number for use in fonts}
     objects, seen, todo = [], set(pages), list(pages)
     while todo:
-        number = todo.pop(0)
+        number = todo.pop()
         obj = reader.get_object(number)
         out: list[bytes] = []
         refs: list[int] = []
@@ -52,7 +63,16 @@ def make_fragment(pdf: bytes) -> Fragment:
             boxes.append(box.encode() + b" ")
             _serialize(first[box], boxes, [])
             boxes.append(b" ")
-    return Fragment(objects, pages, fonts, b"".join(boxes))
+    return Fragment(objects, pages, fonts, b"".join(boxes)), resume
+
+
+def _first_unit_link(page) -> str:
+    for annotation in page.get("/Annots") or ():
+        action = annotation.get_object().get("/A")
+        uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+        if uri.startswith(UNIT_LINK):
+            return uri.removeprefix(UNIT_LINK)
+    return ""
 
 
 def _bundled_font_programs(reader: PdfReader) -> list[FontUse]:
@@ -113,11 +133,6 @@ def _unit_link(annotation: dict) -> None:
         del annotation["/A"]
         anchor = uri.removeprefix(UNIT_LINK).encode("utf-8")
         annotation["/Dest"] = _Marker(b"\x01" + anchor.replace(b"\x02", b"") + b"\x02")
-
-
-class _Marker:
-    def __init__(self, data: bytes):
-        self.data = data
 
 
 def _serialize(obj, out: list[bytes], refs: list[int]) -> None:

@@ -1,9 +1,9 @@
-"""One edition, typeset unit by unit: plan the pages, typeset the units (in parallel, through
-the render cache), check each profile's page budget, assemble the bulletin.
+"""One edition, typeset unit by unit: plan the pages, typeset the units (through the render
+cache), check each profile's page budget, assemble the bulletin.
 
-Page numbers follow from the order: the front matter is typeset first to learn its length,
-the back matter to learn where its indexes start; every profile's page is then known, so the
-profiles can be typeset independently.
+Page numbers follow from the order: the front matter is typeset first to learn its length;
+every profile's page is then known, so the workers typeset the profiles while this process
+typesets the back matter (chunk by chunk) and the contents again with the indexes' pages.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
 from klastroviny.model import Entry, Text
 from klastroviny.options import BuildOptions
-from klastroviny.render import Edition, PagePlan, index_chunks, render_html
+from klastroviny.render import Chunk, Edition, PagePlan, index_chunks, render_html
 from klastroviny.typeset import LINE_MM
 from klastroviny.units import (
     RenderCache,
@@ -29,7 +29,9 @@ from klastroviny.units import (
 )
 
 NOTES_LINES = 16
-# Index lines per back-matter unit (about 10 A5 pages): bounds the memory one unit takes.
+# Rows per unit of the contents and the indexes (5–10 A5 pages): bounds the memory a unit
+# takes, however long the bulletin.
+CONTENTS_CHUNK = 150
 ECOSYSTEM_CHUNK = 300
 CONTACT_CHUNK = 150
 MAX_PLANNING_ROUNDS = 4
@@ -58,14 +60,14 @@ def typeset_edition(
         if overflow.errors:
             raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
         _check_images(edition, profiles)
-        for result in (front, *profiles, *back):
+        for result in (*front, *profiles, *back):
             for message in dict.fromkeys(result.warnings):
                 report.warning(Location(edition.layout.search_path[-2]), "", message)
         total = plan.back_start - 1 + sum(unit.pages for unit in back)
         notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
         notes = typesetter.now(notes_job(edition, sheets, notes_count)) if notes_count else None
         font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
-        needed = fonts_used([front, *profiles, *back, *([notes] if notes else [])])
+        needed = fonts_used([*front, *profiles, *back, *([notes] if notes else [])])
         programs = typesetter.map(
             font_program, [(font, glyphs, font_cache) for (font, _), glyphs in needed.items()]
         )
@@ -145,7 +147,7 @@ def notes_pages_needed(page_count: int, multiple: int) -> int:
 
 def plan_pages(
     edition: Edition, sheets, typesetter: Typesetter, on_placed=lambda plan: None
-) -> tuple[PagePlan, UnitResult, list[UnitResult]]:
+) -> tuple[PagePlan, list[UnitResult], list[UnitResult]]:
     """Typeset the front and back matter until the page numbers they print are the ones they
     get: the front once to learn its length, which places every profile (`on_placed` then
     starts them), the back to learn where its indexes start, the front again with those.
@@ -157,15 +159,36 @@ def plan_pages(
     view = index_view(edition)
     sources = _edition_sources(view, sheets, repr(view.issue.entries))
 
-    def typeset(name: str, plan: PagePlan, first_page: int, chunk=None) -> UnitResult:
-        source = source_digest(sources, name, repr(plan), str(first_page))
+    def typeset(name: str, plan: PagePlan, first_page: int, chunk=None, open_end=False):
+        source = source_digest(sources, name, repr(plan), str(first_page), repr(open_end))
         cached = typesetter.cache.by_source(source, name)
         if cached is not None:
             typesetter.cache.reused += 1
             return cached
         html = render_html(view, plan, name.split(":")[0], None, chunk)
-        job = UnitJob(name, html, sheets, layout, view.issue.root, first_page, source)
+        job = UnitJob(name, html, sheets, layout, view.issue.root, first_page, source, open_end)
         return typesetter.now(job)
+
+    def typeset_front(plan: PagePlan) -> list[UnitResult]:
+        """Cover, foreword and the contents, CONTENTS_CHUNK rows a unit. A chunk leaves its
+        last page to the next, which starts with that page's first row: the pages are those
+        of one long document."""
+        rows = {f"entry-{entry.id}": index for index, entry in enumerate(view.entries)}
+        units, start, page, size = [], 0, 1, CONTENTS_CHUNK
+        while True:
+            end = min(start + size, len(view.entries))
+            last = end == len(view.entries)
+            chunk = Chunk(tuple(view.entries[start:end]), start > 0, last)
+            unit = typeset(f"front:{start}-{end}", plan, page, chunk, open_end=not last)
+            resume = rows.get(unit.resume, start)
+            if not last and resume <= start:  # not a page's worth of rows: take more
+                size *= 2
+                continue
+            units.append(unit)
+            page += unit.pages
+            if last:
+                return units
+            start, size = resume, CONTENTS_CHUNK
 
     back_parts = [
         *(("ecosystem-index", c) for c in index_chunks(view.ecosystem_groups, ECOSYSTEM_CHUNK)),
@@ -188,9 +211,10 @@ def plan_pages(
         ecosystem_index=0,
         contact_index=0,
     )
-    front = typeset("front", plan, 1)
+    front = typeset_front(plan)
     for _ in range(MAX_PLANNING_ROUNDS):
-        placed = replace(plan, front_pages=_odd(front.pages), ecosystem_index=0, contact_index=0)
+        front_pages = _odd(sum(unit.pages for unit in front))
+        placed = replace(plan, front_pages=front_pages, ecosystem_index=0, contact_index=0)
         on_placed(placed)  # profiles do not print the indexes' pages
         back = typeset_back(placed)
         plan = replace(
@@ -198,8 +222,8 @@ def plan_pages(
             ecosystem_index=placed.back_start + _page(back, "ecosystem-index"),
             contact_index=placed.back_start + _page(back, "contact-index"),
         )
-        front = typeset("front", plan, 1)
-        if _odd(front.pages) == plan.front_pages:
+        front = typeset_front(plan)
+        if _odd(sum(unit.pages for unit in front)) == plan.front_pages:
             return plan, front, back
     raise KlastrovinyError(
         "layout", "the front matter's length does not settle; check the contents template"

@@ -123,15 +123,18 @@ class Edition:
 
 
 @dataclass(frozen=True)
-class IndexChunk:
-    """A run of whole groups of an index, typeset as one unit: a long index in one WeasyPrint
-    document would cost hundreds of MB. Each chunk starts on a new page."""
+class Chunk:
+    """Part of a long list typeset as one unit: the whole list in one WeasyPrint document
+    would cost hundreds of MB. An index is cut between whole groups (`items` are groups) and
+    each chunk starts on a new page; the contents is cut where a page ends (`items` are
+    entries; see paginate.typeset_front)."""
 
-    groups: tuple  # (ecosystem, members or index rows)
-    continued: bool  # an earlier chunk has the index's heading (and its anchor)
+    items: tuple
+    continued: bool  # an earlier chunk has the list's heading (and its anchor)
+    last: bool = True
 
 
-def index_chunks(groups: list, size: int) -> list[IndexChunk]:
+def index_chunks(groups: list, size: int) -> list[Chunk]:
     """Whole groups, in order, about `size` lines a chunk (a group's heading counts 3)."""
     chunks: list[list] = [[]]
     lines = 0
@@ -142,7 +145,7 @@ def index_chunks(groups: list, size: int) -> list[IndexChunk]:
             lines = 0
         chunks[-1].append(group)
         lines += weight
-    return [IndexChunk(tuple(groups), index > 0) for index, groups in enumerate(chunks)]
+    return [Chunk(tuple(groups), index > 0) for index, groups in enumerate(chunks)]
 
 
 def render_html(
@@ -150,12 +153,12 @@ def render_html(
     pages: PagePlan | None = None,
     part: str = "all",
     part_entries: tuple[Entry, ...] | None = None,
-    chunk: IndexChunk | None = None,
+    chunk: Chunk | None = None,
 ) -> str:
     """One HTML document: the whole bulletin (part "all") or one rendering unit ("front",
-    "profile" with its entries, "back", or a `chunk` of "ecosystem-index" or "contact-index",
-    "imprint"). Without a page plan, page numbers are provisional (for checks of the HTML
-    stage)."""
+    "profile" with its entries, "back", or a `chunk` of "front", "ecosystem-index" or
+    "contact-index", "imprint"). Without a page plan, page numbers are provisional (for
+    checks of the HTML stage)."""
     if pages is None:
         pages = PagePlan(
             3,
@@ -182,9 +185,11 @@ def render_html(
             entries=edition.entries,
             part=part,
             part_entries=part_entries,
-            ecosystem_groups=_groups(chunk, part, "ecosystem-index", edition.ecosystem_groups),
-            contact_groups=_groups(chunk, part, "contact-index", edition.contact_groups),
+            toc_entries=_items(chunk, part, "front", edition.entries),
+            ecosystem_groups=_items(chunk, part, "ecosystem-index", edition.ecosystem_groups),
+            contact_groups=_items(chunk, part, "contact-index", edition.contact_groups),
             continued=chunk.continued if chunk else False,
+            last=chunk.last if chunk else True,
             pages=pages,
             w=words[edition.lang],
             colours=ecosystem_colours(),
@@ -209,8 +214,8 @@ def render_html(
         raise KlastrovinyError("layout", f"layout template not found: {error.name}") from None
 
 
-def _groups(chunk: IndexChunk | None, part: str, index: str, groups: list) -> tuple | list:
-    return chunk.groups if chunk is not None and part == index else groups
+def _items(chunk: Chunk | None, part: str, chunked: str, items) -> tuple | list:
+    return chunk.items if chunk is not None and part == chunked else items
 
 
 def _install_filters(env: jinja2.Environment, edition: Edition) -> None:

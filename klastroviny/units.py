@@ -40,6 +40,7 @@ class UnitJob:
     issue_root: Path
     first_page: int  # the unit's first page number in the bulletin (sets folio and side)
     source: str = ""  # digest of what `html` is rendered from, if known (see source_digest)
+    open_end: bool = False  # a chunk of a longer list: its last page is left to the next
 
     def unit_css(self) -> str:
         side = "left" if self.first_page % 2 == 0 else "right"
@@ -54,6 +55,7 @@ class UnitJob:
         for part in (
             code_digest(),
             self.name,
+            repr(self.open_end),
             self.html,
             self.unit_css(),
             fonts_digest(),
@@ -74,6 +76,7 @@ class UnitResult:
     anchors: dict[str, tuple[int, float]]  # anchor → (page index in the unit, y in mm)
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    resume: str = ""  # with open_end: the first link target on the page left to the next chunk
 
 
 class RenderCache:
@@ -112,14 +115,20 @@ class RenderCache:
         except (OSError, ValueError):
             return None
         anchors = {name: (page, y) for name, (page, y) in meta["anchors"].items()}
-        return UnitResult(name, fragment, meta["pages"], anchors, meta["warnings"], [])
+        warnings, resume = meta["warnings"], meta["resume"]
+        return UnitResult(name, fragment, meta["pages"], anchors, warnings, [], resume)
 
     def put(self, job: UnitJob, result: UnitResult) -> None:
         if self.folder is None or result.refused:
             return
         key = job.cache_key()
         pdf_path, meta_path = self._paths(key)
-        meta = {"pages": result.pages, "anchors": result.anchors, "warnings": result.warnings}
+        meta = {
+            "pages": result.pages,
+            "anchors": result.anchors,
+            "warnings": result.warnings,
+            "resume": result.resume,
+        }
         files = [(pdf_path, result.fragment.to_bytes()), (meta_path, json.dumps(meta).encode())]
         if job.source:
             files.append((self._source_path(job.source), key.encode()))
@@ -245,12 +254,14 @@ def typeset_unit(job: UnitJob) -> UnitResult:
     from klastroviny.extract import make_fragment
 
     document, pdf, warnings, refused = typeset_document(job)
+    pages = len(document.pages)
+    keep = pages - 1 if job.open_end and pages > 1 else pages
     anchors = {}
-    for number, page in enumerate(document.pages):
+    for number, page in enumerate(document.pages[:keep]):
         for anchor, (_, y, *_) in page.anchors.items():
             anchors.setdefault(anchor, (number, round(y / PX_PER_MM, 3)))
-    fragment = make_fragment(pdf) if not refused else Fragment([], [])
-    return UnitResult(job.name, fragment, len(document.pages), anchors, warnings, refused)
+    fragment, resume = make_fragment(pdf, keep) if not refused else (Fragment([], []), "")
+    return UnitResult(job.name, fragment, keep, anchors, warnings, refused, resume)
 
 
 def typeset_document(job: UnitJob):

@@ -3,6 +3,8 @@ still the same bytes whichever way they were made."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from builders import SVG, entry_yaml, make_issue
 from conftest import run_build
@@ -137,3 +139,41 @@ def test_the_warnings_of_a_cached_entry_are_reported_on_every_build(tmp_path, ca
     second = run_build(root, lang="cs", output=tmp_path / "b.pdf")
     assert first.report.warnings
     assert [str(p) for p in second.report.warnings] == [str(p) for p in first.report.warnings]
+
+
+def _rows_per_page(units) -> list[list[bytes]]:
+    """The profiles each page of the front matter lists, from the units' link markers."""
+    pages = []
+    for unit in units:
+        bodies = {number: body for number, body, _ in unit.fragment.objects}
+        for page in unit.fragment.pages:
+            annots = re.findall(rb"\x03(\d+)\x04", bodies[page].split(b"/Annots", 1)[-1])
+            links = [
+                re.search(rb"\x01(entry-[^\x02]*)\x02", bodies.get(int(n), b"")) for n in annots
+            ]
+            pages.append([link.group(1) for link in links if link])
+    return pages
+
+
+def test_the_contents_in_chunks_has_the_pages_of_one_document(tmp_path, monkeypatch):
+    """Each chunk of the contents leaves its last page to the next: the rows fall on the same
+    pages as when the contents is typeset whole."""
+    import klastroviny.paginate as paginate
+    from klastroviny.layouts import load_layout
+    from klastroviny.render import Edition
+    from klastroviny.units import RenderCache, Typesetter
+    from klastroviny.validate import load_issue
+
+    names = [f"Klastr číslo {index} pro zkoušku obsahu" for index in range(45)]
+    issue, _ = load_issue(make_issue(tmp_path, entries=_entries(names)))
+    edition = Edition(issue, "cs", load_layout(issue.layout, issue.root))
+    sheets = paginate.stylesheets(edition.layout, edition)
+    fronts = {}
+    for size in (10, 1000):
+        monkeypatch.setattr(paginate, "CONTENTS_CHUNK", size)
+        with Typesetter(1, RenderCache(None)) as typesetter:
+            fronts[size] = paginate.plan_pages(edition, sheets, typesetter)[1]
+    assert len(fronts[10]) > 1 and len(fronts[1000]) == 1
+    whole = _rows_per_page(fronts[1000])
+    assert sum(1 for rows in whole if rows) > 1  # the contents spans pages
+    assert _rows_per_page(fronts[10]) == whole

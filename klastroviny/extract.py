@@ -34,14 +34,12 @@ class _Marker:
         self.data = data
 
 
-def make_fragment(pdf: bytes, keep: int) -> tuple[Fragment, str]:
+def make_fragment(pdf: bytes, keep: int) -> Fragment:
     """The unit's first `keep` pages and the objects they reach (not the unit's catalog, page
-    tree, outline or metadata, nor the programs of the bundled fonts); and, if a page is left
-    out, the anchor its first link to another unit leads to (where the next chunk resumes)."""
+    tree, outline or metadata, nor the programs of the bundled fonts)."""
     reader = PdfReader(io.BytesIO(pdf))
     fonts = _bundled_font_programs(reader)
     pages = [page.indirect_reference.idnum for page in reader.pages[:keep]]
-    resume = _first_unit_link(reader.pages[keep]) if keep < len(reader.pages) else ""
     programs = {use.number for use in fonts}
     objects, seen, todo = [], set(pages), list(pages)
     while todo:
@@ -63,16 +61,7 @@ def make_fragment(pdf: bytes, keep: int) -> tuple[Fragment, str]:
             boxes.append(box.encode() + b" ")
             _serialize(first[box], boxes, [])
             boxes.append(b" ")
-    return Fragment(objects, pages, fonts, b"".join(boxes)), resume
-
-
-def _first_unit_link(page) -> str:
-    for annotation in page.get("/Annots") or ():
-        action = annotation.get_object().get("/A")
-        uri = str(action.get_object().get("/URI", "")) if action is not None else ""
-        if uri.startswith(UNIT_LINK):
-            return uri.removeprefix(UNIT_LINK)
-    return ""
+    return Fragment(objects, pages, fonts, b"".join(boxes))
 
 
 def _bundled_font_programs(reader: PdfReader) -> list[FontUse]:

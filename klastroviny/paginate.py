@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from itertools import groupby
 
 from klastroviny.assemble import Bookmark, assemble, fonts_used
 from klastroviny.embedding import font_program
@@ -20,6 +21,7 @@ from klastroviny.options import BuildOptions
 from klastroviny.render import Chunk, Edition, PagePlan, index_chunks, render_html
 from klastroviny.typeset import LINE_MM
 from klastroviny.units import (
+    ROW,
     RenderCache,
     Typesetter,
     UnitJob,
@@ -169,39 +171,51 @@ def plan_pages(
         job = UnitJob(name, html, sheets, layout, view.issue.root, first_page, source, open_end)
         return typesetter.now(job)
 
-    def typeset_front(plan: PagePlan) -> list[UnitResult]:
-        """Cover, foreword and the contents, CONTENTS_CHUNK rows a unit. A chunk leaves its
-        last page to the next, which starts with that page's first row: the pages are those
-        of one long document."""
-        rows = {f"entry-{entry.id}": index for index, entry in enumerate(view.entries)}
-        units, start, page, size = [], 0, 1, CONTENTS_CHUNK
+    def typeset_list(part, rows, chunk_of, plan, page, size) -> list[UnitResult]:
+        """A long list in units of about `size` rows. A unit leaves its last page to the
+        next, which starts with that page's first row (found by its id, ROW + key): the
+        pages are those of one long document, and no unit holds more than `size` rows."""
+        position = {ROW + key: index for index, (key, _) in enumerate(rows)}
+        units, start, step = [], 0, size
         while True:
-            end = min(start + size, len(view.entries))
-            last = end == len(view.entries)
-            chunk = Chunk(tuple(view.entries[start:end]), start > 0, last)
-            unit = typeset(f"front:{start}-{end}", plan, page, chunk, open_end=not last)
-            resume = rows.get(unit.resume, start)
+            end = min(start + step, len(rows))
+            last = end == len(rows)
+            chunk = chunk_of([item for _, item in rows[start:end]], start > 0, last)
+            unit = typeset(f"{part}:{start}-{end}", plan, page, chunk, open_end=not last)
+            resume = position.get(unit.resume, start)
             if not last and resume <= start:  # not a page's worth of rows: take more
-                size *= 2
+                step *= 2
                 continue
             units.append(unit)
             page += unit.pages
             if last:
                 return units
-            start, size = resume, CONTENTS_CHUNK
+            start, step = resume, size
 
-    back_parts = [
-        *(("ecosystem-index", c) for c in index_chunks(view.ecosystem_groups, ECOSYSTEM_CHUNK)),
-        *(("contact-index", c) for c in index_chunks(view.contact_groups, CONTACT_CHUNK)),
-        ("imprint", None),
-    ]
+    def typeset_front(plan: PagePlan) -> list[UnitResult]:
+        """Cover, foreword and the contents."""
+        rows = [(entry.id, entry) for entry in view.entries]
+        return typeset_list("front", rows, Chunk, plan, 1, CONTENTS_CHUNK)
+
+    def contact_chunk(rows, continued, last) -> Chunk:
+        groups = [(eco, list(group)) for eco, group in groupby(rows, lambda r: r.ecosystem)]
+        return Chunk(tuple(groups), continued, last)
+
+    contact_rows = [(row.key, row) for _, rows in view.contact_groups for row in rows]
 
     def typeset_back(placed: PagePlan) -> list[UnitResult]:
-        """The back matter, chunk after chunk (each one's pages place the next)."""
+        """The ecosystem index (in units of whole groups, each starting a page), the contact
+        index (see typeset_list), the imprint; each unit's pages place the next."""
         units, page = [], placed.back_start
-        for number, (part, chunk) in enumerate(back_parts):
-            units.append(typeset(f"{part}:{number}", placed, page, chunk))
+        for number, chunk in enumerate(index_chunks(view.ecosystem_groups, ECOSYSTEM_CHUNK)):
+            units.append(typeset(f"ecosystem-index:{number}", placed, page, chunk))
             page += units[-1].pages
+        contacts = typeset_list(
+            "contact-index", contact_rows, contact_chunk, placed, page, CONTACT_CHUNK
+        )
+        units += contacts
+        page += sum(unit.pages for unit in contacts)
+        units.append(typeset("imprint", placed, page))
         return units
 
     plan = PagePlan(

@@ -28,6 +28,13 @@ class IndexRow:
 
     entry: Entry
     contact: Contact
+    ecosystem: str
+    number: int  # within its ecosystem's group, from 1 (even rows are tinted)
+
+    @property
+    def key(self) -> str:
+        """Unique in the index: the row's id is row-<key> (see paginate.typeset_list)."""
+        return f"{self.ecosystem}-{self.number}"
 
 
 UNIT_LINK = "klastroviny:"  # links between units, resolved when the units are assembled
@@ -90,7 +97,8 @@ class Edition:
         people in the entry's order (the manager, listed first, stays first)."""
         groups = []
         for ecosystem, members in self.ecosystem_groups:
-            rows = [IndexRow(entry, c) for entry in members for c in entry.index_contacts]
+            contacts = [(entry, c) for entry in members for c in entry.index_contacts]
+            rows = [IndexRow(e, c, ecosystem, n) for n, (e, c) in enumerate(contacts, 1)]
             if rows:
                 groups.append((ecosystem, rows))
         return groups

@@ -27,6 +27,7 @@ from klastroviny.resources import ASSETS_DIR
 from klastroviny.typeset import PX_PER_MM, SandboxFetcher, _listening
 
 _SOURCES = re.compile(r'\bsrc="issue:([^"]+)"')  # files of the issue a unit shows
+ROW = "row-"  # ids of the rows of a long list: where a chunk of it may resume
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class UnitResult:
     anchors: dict[str, tuple[int, float]]  # anchor → (page index in the unit, y in mm)
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
-    resume: str = ""  # with open_end: the first link target on the page left to the next chunk
+    resume: str = ""  # with open_end: the first row (ROW id) on the page left to the next chunk
 
 
 class RenderCache:
@@ -259,8 +260,13 @@ def typeset_unit(job: UnitJob) -> UnitResult:
     anchors = {}
     for number, page in enumerate(document.pages[:keep]):
         for anchor, (_, y, *_) in page.anchors.items():
-            anchors.setdefault(anchor, (number, round(y / PX_PER_MM, 3)))
-    fragment, resume = make_fragment(pdf, keep) if not refused else (Fragment([], []), "")
+            if not anchor.startswith(ROW):
+                anchors.setdefault(anchor, (number, round(y / PX_PER_MM, 3)))
+    resume = ""
+    if keep < pages:
+        rows = [(y, name) for name, (_, y, *_) in document.pages[keep].anchors.items()]
+        resume = min((row for row in rows if row[1].startswith(ROW)), default=(0, ""))[1]
+    fragment = make_fragment(pdf, keep) if not refused else Fragment([], [])
     return UnitResult(job.name, fragment, keep, anchors, warnings, refused, resume)
 
 

@@ -155,9 +155,11 @@ def _rows_per_page(units) -> list[list[bytes]]:
     return pages
 
 
-def test_the_contents_in_chunks_has_the_pages_of_one_document(tmp_path, monkeypatch):
-    """Each chunk of the contents leaves its last page to the next: the rows fall on the same
-    pages as when the contents is typeset whole."""
+def test_the_contents_and_contact_index_in_chunks_have_the_pages_of_one_document(
+    tmp_path, monkeypatch
+):
+    """Each chunk of the contents or of the contact index leaves its last page to the next:
+    the rows fall on the same pages as when the list is typeset whole."""
     import klastroviny.paginate as paginate
     from klastroviny.layouts import load_layout
     from klastroviny.render import Edition
@@ -168,12 +170,15 @@ def test_the_contents_in_chunks_has_the_pages_of_one_document(tmp_path, monkeypa
     issue, _ = load_issue(make_issue(tmp_path, entries=_entries(names)))
     edition = Edition(issue, "cs", load_layout(issue.layout, issue.root))
     sheets = paginate.stylesheets(edition.layout, edition)
-    fronts = {}
+    fronts, backs = {}, {}
     for size in (10, 1000):
         monkeypatch.setattr(paginate, "CONTENTS_CHUNK", size)
+        monkeypatch.setattr(paginate, "CONTACT_CHUNK", size)
         with Typesetter(1, RenderCache(None)) as typesetter:
-            fronts[size] = paginate.plan_pages(edition, sheets, typesetter)[1]
+            _, fronts[size], backs[size] = paginate.plan_pages(edition, sheets, typesetter)
     assert len(fronts[10]) > 1 and len(fronts[1000]) == 1
-    whole = _rows_per_page(fronts[1000])
-    assert sum(1 for rows in whole if rows) > 1  # the contents spans pages
-    assert _rows_per_page(fronts[10]) == whole
+    assert len(backs[10]) > len(backs[1000])
+    for chunked, whole in ((fronts[10], fronts[1000]), (backs[10], backs[1000])):
+        pages = _rows_per_page(whole)
+        assert sum(1 for rows in pages if rows) > 1  # the lists span pages
+        assert _rows_per_page(chunked) == pages

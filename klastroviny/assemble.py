@@ -43,19 +43,19 @@ def assemble(
     catalog, page_tree, info = pdf.allocate(), pdf.allocate(), pdf.allocate()
     units = [*front, *profiles, *back]
     every = [*units, notes] if notes else units
-    page_numbers = {id(unit): [pdf.allocate() for _ in unit.fragment.pages] for unit in every}
+    page_numbers = {id(unit): [pdf.allocate() for _ in range(unit.pages)] for unit in every}
     order, blank, anchors = _page_order(units, len(front), notes, page_numbers, pdf)
     destinations = {anchor: _destination(order[index]) for anchor, index in anchors.items()}
     programs = _embed_font_programs(pdf, font_programs)
     leaves: dict[bytes, int] = {}  # identical objects without references, stored once
     for unit in every:
         numbers = page_numbers[id(unit)]
-        _copy_unit(pdf, unit.fragment, numbers, programs, leaves, destinations, page_tree)
+        _copy_unit(pdf, unit.load(), numbers, programs, leaves, destinations, page_tree)
     for number in blank:  # with the same boxes (trim, bleed) as the first page
         pdf.add(
             number,
             b"<</Type/Page/Parent %d 0 R %s/Resources<<>>>>"
-            % (page_tree, front[0].fragment.page_boxes),
+            % (page_tree, front[0].load().page_boxes),
         )
     pdf.add(page_tree, _page_tree(order))
     names = pdf.allocate()
@@ -104,7 +104,7 @@ def fonts_used(units: list[UnitResult]) -> dict[tuple[str, str], frozenset[int]]
     """(bundled font file, /FontFile2 or /FontFile3) → the glyphs all units use of it."""
     glyphs: dict[tuple[str, str], set[int]] = {}
     for unit in units:
-        for use in unit.fragment.fonts:
+        for use in unit.load().fonts:
             glyphs.setdefault((use.font, use.kind), set()).update(use.glyphs)
     return {key: frozenset(used) for key, used in sorted(glyphs.items())}
 

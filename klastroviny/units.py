@@ -1,5 +1,6 @@
-"""Rendering units: the front matter, each profile and the back matter are typeset as separate
-WeasyPrint documents, in worker processes, and kept in a render cache.
+"""Rendering units: the chunks of the front matter, each profile and the chunks of the back
+matter are typeset as separate WeasyPrint documents (the profiles in worker processes) and
+kept in a render cache.
 
 Each unit knows its first page number and side from the page plan, so it can be laid out on
 its own; the cache key covers everything that affects a unit's pages.
@@ -34,7 +35,7 @@ ROW = "row-"  # ids of the rows of a long list: where a chunk of it may resume
 class UnitJob:
     """What a worker needs to typeset one unit."""
 
-    name: str  # "front", "profile:<id>", "back", "notes"
+    name: str  # "front:<rows>", "profile:<id>", "ecosystem-index:<n>", "imprint", "notes:<n>", …
     html: str
     stylesheets: tuple[tuple[str, str], ...]  # (file, css text), in cascade order
     layout: Layout
@@ -72,12 +73,25 @@ class UnitJob:
 @dataclass
 class UnitResult:
     name: str
-    fragment: Fragment
+    fragment: Fragment | None  # None once it is in the cache: read again when assembling
     pages: int
     anchors: dict[str, tuple[int, float]]  # anchor → (page index in the unit, y in mm)
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     resume: str = ""  # with open_end: the first row (ROW id) on the page left to the next chunk
+    cached: Path | None = None  # the fragment's file in the render cache
+
+    def load(self) -> Fragment:
+        """The unit's fragment. Only one at a time is held while assembling, so that memory
+        does not grow with the number of units."""
+        if self.fragment is not None:
+            return self.fragment
+        try:
+            return Fragment.from_bytes(self.cached.read_bytes())
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            raise KlastrovinyError(
+                "cache", f"the render cache changed during the build ({self.cached}); build again"
+            ) from None
 
 
 class RenderCache:
@@ -112,33 +126,37 @@ class RenderCache:
         pdf_path, meta_path = self._paths(key)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            fragment = Fragment.from_bytes(pdf_path.read_bytes())
-        except (OSError, ValueError):
-            return None
-        anchors = {name: (page, y) for name, (page, y) in meta["anchors"].items()}
-        warnings, resume = meta["warnings"], meta["resume"]
-        return UnitResult(name, fragment, meta["pages"], anchors, warnings, [], resume)
+            anchors = {anchor: (page, y) for anchor, (page, y) in meta["anchors"].items()}
+            warnings, resume, pages = meta["warnings"], meta["resume"], meta["pages"]
+            if pdf_path.stat().st_size != meta["size"]:
+                return None
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            return None  # missing or damaged: typeset it again
+        return UnitResult(name, None, pages, anchors, warnings, [], resume, pdf_path)
 
     def put(self, job: UnitJob, result: UnitResult) -> None:
         if self.folder is None or result.refused:
             return
         key = job.cache_key()
         pdf_path, meta_path = self._paths(key)
+        blob = result.fragment.to_bytes()
         meta = {
             "pages": result.pages,
             "anchors": result.anchors,
             "warnings": result.warnings,
             "resume": result.resume,
+            "size": len(blob),
         }
-        files = [(pdf_path, result.fragment.to_bytes()), (meta_path, json.dumps(meta).encode())]
+        files = [(pdf_path, blob), (meta_path, json.dumps(meta).encode())]
         if job.source:
             files.append((self._source_path(job.source), key.encode()))
-        self._write(files)
+        if self._write(files):
+            result.fragment, result.cached = None, pdf_path  # read again when assembling
 
     def _source_path(self, source: str) -> Path:
         return self.folder / "sources" / source[:2] / source
 
-    def _write(self, files: list[tuple[Path, bytes]]) -> None:
+    def _write(self, files: list[tuple[Path, bytes]]) -> bool:
         for path, data in files:
             temp = path.with_suffix(f".{os.getpid()}.tmp")
             try:
@@ -147,10 +165,11 @@ class RenderCache:
                 os.replace(temp, path)
             except OSError:
                 temp.unlink(missing_ok=True)
-                return  # a cache that cannot be written only costs time
+                return False  # a cache that cannot be written only costs time
             except BaseException:
                 temp.unlink(missing_ok=True)  # interrupted: leave no temp file behind
                 raise
+        return True
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         base = self.folder / key[:2] / key

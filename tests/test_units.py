@@ -145,8 +145,9 @@ def _rows_per_page(units) -> list[list[bytes]]:
     """The profiles each page of the front matter lists, from the units' link markers."""
     pages = []
     for unit in units:
-        bodies = {number: body for number, body, _ in unit.fragment.objects}
-        for page in unit.fragment.pages:
+        fragment = unit.load()
+        bodies = {number: body for number, body, _ in fragment.objects}
+        for page in fragment.pages:
             annots = re.findall(rb"\x03(\d+)\x04", bodies[page].split(b"/Annots", 1)[-1])
             links = [
                 re.search(rb"\x01(entry-[^\x02]*)\x02", bodies.get(int(n), b"")) for n in annots
@@ -182,3 +183,16 @@ def test_the_contents_and_contact_index_in_chunks_have_the_pages_of_one_document
         pages = _rows_per_page(whole)
         assert sum(1 for rows in pages if rows) > 1  # the lists span pages
         assert _rows_per_page(chunked) == pages
+
+
+def test_a_damaged_cache_is_typeset_again(tmp_path, cache):
+    root = make_issue(tmp_path, entries=_entries(NAMES[:1]))
+    run_build(root, lang="cs", output=tmp_path / "a.pdf")
+    for unit in (cache / "units").rglob("*.unit"):
+        unit.write_bytes(unit.read_bytes()[:40])
+    for entry in (cache / "entries").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"\x80\x04")
+    again = run_build(root, lang="cs", output=tmp_path / "b.pdf")
+    assert again.units_typeset > 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -122,6 +122,8 @@ def _embed_font_programs(pdf, font_programs) -> dict[tuple[str, str], int]:
 
 
 def _copy_unit(pdf, fragment: Fragment, pages, programs, leaves, destinations, page_tree):
+    """The unit's objects, renumbered into the bulletin: its pages as numbered in advance,
+    font programs replaced by the shared ones, markers resolved."""
     numbers = dict(zip(fragment.pages, pages, strict=True))
     for use in fragment.fonts:
         numbers[use.number] = programs[(use.font, use.kind)]

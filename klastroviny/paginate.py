@@ -68,22 +68,23 @@ def typeset_edition(
         total = plan.back_start - 1 + sum(unit.pages for unit in back)
         notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
         notes = typesetter.now(notes_job(edition, sheets, notes_count)) if notes_count else None
-        font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
-        needed = fonts_used([*front, *profiles, *back, *([notes] if notes else [])])
-        programs = typesetter.map(
-            font_program, [(font, glyphs, font_cache) for (font, _), glyphs in needed.items()]
-        )
+        units = [*front, *profiles, *back, *([notes] if notes else [])]
+        programs = _font_programs(units, typesetter, render_cache)
     pdf = assemble(
-        front,
-        profiles,
-        back,
-        notes,
-        bookmarks(edition),
-        metadata(edition),
-        edition.lang,
-        dict(zip(needed, programs, strict=True)),
+        front, profiles, back, notes, bookmarks(edition), metadata(edition), edition.lang, programs
     )
     return pdf, total + notes_count
+
+
+def _font_programs(units, typesetter: Typesetter, render_cache: RenderCache) -> dict:
+    """One program per bundled font for all units, subset in the workers (a few tenths of a
+    second each) and kept in build/.cache/fonts/."""
+    font_cache = render_cache.folder.parent / "fonts" if render_cache.folder else None
+    needed = fonts_used(units)
+    programs = typesetter.map(
+        font_program, [(font, glyphs, font_cache) for (font, _), glyphs in needed.items()]
+    )
+    return dict(zip(needed, programs, strict=True))
 
 
 def _start_profiles(edition, plan, sheets, typesetter, progress):

@@ -480,29 +480,25 @@ class EntryCache:
 
     def __init__(self, folder: Path, path: Path, context: str):
         self.entry_path = path
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None
-        key = hashlib.sha256(f"{code_digest()}\0{path}\0{context}\0".encode())
-        key.update(data or b"")
-        self.key = key.hexdigest()
-        self.path = None if data is None else folder / self.key[:2] / self.key
+        self.data_digest = file_digest(path)
+        key = f"{code_digest()}\0{path}\0{context}\0{self.data_digest}"
+        self.key = hashlib.sha256(key.encode()).hexdigest()
+        self.path = None if self.data_digest == "missing" else folder / self.key[:2] / self.key
 
     def get(self):
         if self.path is None:
             return None
         try:
             logo, logo_digest, record = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            return None
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return None  # missing or damaged: read the entry again
         if logo is not None and file_digest(logo) != logo_digest:
             return None
         return record
 
     def put(self, record) -> None:
-        if self.path is None:
-            return
+        if self.path is None or file_digest(self.entry_path) != self.data_digest:
+            return  # saved again while it was read: keep nothing
         logo = record[0].logo
         data = pickle.dumps((logo, file_digest(logo) if logo else None, record))
         temp = self.path.with_suffix(f".{os.getpid()}.tmp")
@@ -512,6 +508,9 @@ class EntryCache:
             os.replace(temp, self.path)
         except OSError:
             temp.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+        except BaseException:
+            temp.unlink(missing_ok=True)  # interrupted: leave no temp file behind
+            raise
 
 
 def _read_entry(

@@ -164,8 +164,8 @@ def render_html(
     chunk: Chunk | None = None,
 ) -> str:
     """One HTML document: the whole bulletin (part "all") or one rendering unit ("front",
-    "profile" with its entries, "back", or a `chunk` of "front", "ecosystem-index" or
-    "contact-index", "imprint"). Without a page plan, page numbers are provisional (for
+    "profile" with its entries, a `chunk` of "front", "ecosystem-index" or "contact-index",
+    "imprint"). Without a page plan, page numbers are provisional (for
     checks of the HTML stage)."""
     if pages is None:
         pages = PagePlan(

@@ -74,7 +74,8 @@ def make_issue(folder: Path, count: int) -> Path:
         name = entry["name"]
         entry["name"] = (
             {lang: f"{text} {index:04d}" for lang, text in name.items()}
-            if isinstance(name, dict) else f"{name} {index:04d}"
+            if isinstance(name, dict)
+            else f"{name} {index:04d}"
         )
         target = issue / "entries" / f"e{index:04d}-{source.stem}.yaml"
         target.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
@@ -82,8 +83,12 @@ def make_issue(folder: Path, count: int) -> Path:
 
 
 def run(mode: str, issue: Path, out: Path, cache: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", RUNNER, mode, str(issue), str(out), str(cache)],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, mode, str(issue), str(out), str(cache)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if done.returncode:
         sys.exit(f"{mode} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -104,8 +109,18 @@ def edit_one_description(issue: Path) -> None:
 
 def main() -> None:
     sizes = sys.argv[1:] or ["sample", "200", "800", "1600"]
-    header = ("N", "check s", "single s", "cold s", "edit s", "no-change s", "peak MB",
-              "size ×", "cold/single", "edit/single")
+    header = (
+        "N",
+        "check s",
+        "single s",
+        "cold s",
+        "edit s",
+        "no-change s",
+        "peak MB",
+        "size ×",
+        "cold/single",
+        "edit/single",
+    )
     print(" ".join(f"{h:>11}" for h in header), flush=True)
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -127,8 +142,17 @@ def main() -> None:
             edited = run("build", issue, tmp / "units.pdf", cache)
             unchanged = run("build", issue, tmp / "units.pdf", cache)
             rss = max(r["rss_mb"] for r in (cold, edited, unchanged))
-            row = [check["seconds"], None, cold["seconds"], edited["seconds"],
-                   unchanged["seconds"], rss, None, None, None]
+            row = [
+                check["seconds"],
+                None,
+                cold["seconds"],
+                edited["seconds"],
+                unchanged["seconds"],
+                rss,
+                None,
+                None,
+                None,
+            ]
             if single:
                 row[1] = single["seconds"]
                 row[6] = (tmp / "units.pdf").stat().st_size / (tmp / "single.pdf").stat().st_size

@@ -49,19 +49,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         screen = build_issue(SAMPLE, BuildOptions(lang="cs", out_dir=out / "s")).outputs[0]
-        master = build_issue(SAMPLE, BuildOptions(lang="cs", out_dir=out / "p",
-                                                  print_master=True)).outputs[0]
+        master = build_issue(
+            SAMPLE, BuildOptions(lang="cs", out_dir=out / "p", print_master=True)
+        ).outputs[0]
         big_screen = repeat_pages(screen.path.read_bytes(), pages)
         big_master = out / "master.pdf"
         big_master.write_bytes(repeat_pages(master.path.read_bytes(), pages))
         print(f"{pages} pages")
-        report = timed("preflight of the print master", lambda: preflight(
-            big_master, (148, 210), 4))
+        report = timed(
+            "preflight of the print master", lambda: preflight(big_master, (148, 210), 4)
+        )
         print(f"{'  printable':<42} {report.printable}")
-        timed("imposition (2-up saddle-stitch proof)", lambda: impose_booklet(
-            big_master.read_bytes()))
-        timed("Ghostscript CMYK pass + PDF/X finishing", lambda: make_print_master(
-            big_screen, PrintSettings(), {"Title": "benchmark"}, "2022-09-26"))
+        timed(
+            "imposition (2-up saddle-stitch proof)", lambda: impose_booklet(big_master.read_bytes())
+        )
+        timed(
+            "Ghostscript CMYK pass + PDF/X finishing",
+            lambda: make_print_master(
+                big_screen, PrintSettings(), {"Title": "benchmark"}, "2022-09-26"
+            ),
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from klastroviny.units import RenderCache
 from klastroviny.validate import load_issue
 from klastroviny.write import write_atomically
 
-CACHE_DIR = Path("build") / ".cache"  # units/, entries/, fonts/: safe to delete
+CACHE_DIR = Path("build") / ".cache"  # units/, entries/, fonts/, qr/: safe to delete
 
 
 @dataclass(frozen=True)

@@ -373,10 +373,23 @@ def watch(ctx, issue_dir: Path, lang, layout, out_dir, jobs) -> None:
 
         options = BuildOptions(lang=lang, layout=layout, out_dir=out_dir, jobs=jobs)
         _rebuild(issue_dir, options, "first build")
-        click.echo(f"watching {issue_dir}, layouts/ and assets/ (Ctrl-C ends)")
-        for changes in changes_of(issue_dir, LAYOUTS_DIR, ASSETS_DIR, raise_interrupt=False):
-            changed = sorted({_shown(Path(path)) for _, path in changes})
-            _rebuild(issue_dir, options, ", ".join(changed))
+        watching = False
+        # An empty set comes each second without changes: "watching" is said once the
+        # watcher is really there, so that a save right after it is never missed.
+        for changes in changes_of(
+            issue_dir,
+            LAYOUTS_DIR,
+            ASSETS_DIR,
+            raise_interrupt=False,
+            yield_on_timeout=True,
+            rust_timeout=1000,
+        ):
+            if not watching:
+                click.echo(f"watching {issue_dir}, layouts/ and assets/ (Ctrl-C ends)")
+                watching = True
+            if changes:
+                changed = sorted({_shown(Path(path)) for _, path in changes})
+                _rebuild(issue_dir, options, ", ".join(changed))
         click.echo("stopped watching")
 
     guarded(ctx, run)

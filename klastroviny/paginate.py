@@ -9,16 +9,17 @@ typesets the back matter (chunk by chunk) and the contents again with the indexe
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import groupby
 
+from klastroviny import qrcodes
 from klastroviny.assemble import Bookmark, assemble, fonts_used
 from klastroviny.embedding import font_program
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
 from klastroviny.model import Entry, Text
 from klastroviny.options import BuildOptions
-from klastroviny.render import Chunk, Edition, PagePlan, index_chunks, render_html
+from klastroviny.render import Chunk, Edition, PagePlan, index_chunks, qr_data, render_html
 from klastroviny.typeset import LINE_MM
 from klastroviny.units import (
     ROW,
@@ -31,12 +32,32 @@ from klastroviny.units import (
 )
 
 NOTES_LINES = 16
-# Rows per unit of the contents and the indexes (5–10 A5 pages): bounds the memory a unit
-# takes, however long the bulletin.
-CONTENTS_CHUNK = 150
+# Rows per unit of the contents and the indexes (10–20 A5 pages): bounds the memory a unit
+# takes, however long the bulletin. A chunk typesets its open last page again (see
+# typeset_list), so that shorter chunks cost more time.
+CONTENTS_CHUNK = 300
 ECOSYSTEM_CHUNK = 300
-CONTACT_CHUNK = 150
+CONTACT_CHUNK = 300
+# Profiles per unit: a WeasyPrint document costs about 50 ms beyond its pages (parsing,
+# fonts, writing, reading back), a fifth of a profile's time; four profiles share it, and a
+# rebuild after editing one entry typesets four.
+PROFILE_BATCH = 4
 MAX_PLANNING_ROUNDS = 4
+LENGTH = "length-of-"  # a unit laid out only to learn its length (see plan_pages)
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """One unit of consecutive profiles."""
+
+    entries: tuple[Entry, ...]
+    unit: UnitResult
+
+    def pages(self) -> list[int]:
+        """Each entry's number of pages: from its first to the next entry's first."""
+        starts = [self.unit.anchors[f"entry-{entry.id}"][0] for entry in self.entries]
+        ends = [*starts[1:], self.unit.pages]
+        return [end - start for start, end in zip(starts, ends, strict=True)]
 
 
 def typeset_edition(
@@ -44,17 +65,20 @@ def typeset_edition(
 ) -> tuple[bytes, int]:
     """The edition's PDF and page count."""
     workers = options.jobs or os.cpu_count() or 1
+    lang = edition.lang
     sheets = stylesheets(edition.layout, edition)
 
     def progress(done: int, total: int) -> None:
         if options.progress:
-            options.progress(edition.lang, done, total)
+            options.progress(lang, done, total)
 
+    qr_cache = render_cache.folder.parent / "qr" if render_cache.folder else None
     with Typesetter(workers, render_cache) as typesetter:
+        _prepare_qr_codes(edition, typesetter, qr_cache)
         started = []  # the profiles, typeset by the workers while this process plans
 
         def start_profiles(placed: PagePlan) -> None:
-            started.append(_start_profiles(edition, placed, sheets, typesetter, progress))
+            started.append(_start_profiles(edition, placed, sheets, typesetter, progress, qr_cache))
 
         plan, front, back = plan_pages(edition, sheets, typesetter, start_profiles)
         profiles = started[-1]()
@@ -62,18 +86,30 @@ def typeset_edition(
         if overflow.errors:
             raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
         _check_images(edition, profiles)
-        for result in (*front, *profiles, *back):
+        profile_units = [batch.unit for batch in profiles]
+        for result in (*front, *profile_units, *back):
             for message in dict.fromkeys(result.warnings):
                 report.warning(Location(edition.layout.search_path[-2]), "", message)
         total = plan.back_start - 1 + sum(unit.pages for unit in back)
         notes_count = notes_pages_needed(total, edition.layout.pages_multiple)
         notes = typesetter.now(notes_job(edition, sheets, notes_count)) if notes_count else None
-        units = [*front, *profiles, *back, *([notes] if notes else [])]
+        units = [*front, *profile_units, *back, *([notes] if notes else [])]
         programs = _font_programs(units, typesetter, render_cache)
     pdf = assemble(
-        front, profiles, back, notes, bookmarks(edition), metadata(edition), edition.lang, programs
+        front, profile_units, back, notes, bookmarks(edition), metadata(edition), lang, programs
     )
     return pdf, total + notes_count
+
+
+def _prepare_qr_codes(edition: Edition, typesetter: Typesetter, folder) -> None:
+    """Have the workers encode the QR codes not yet in the cache while this process lays out
+    the front matter (see qrcodes.py)."""
+    if folder is None:
+        return
+    codes = qrcodes.missing([qr_data(entry, edition) for entry in edition.entries], folder)
+    size = qrcodes.PER_TASK
+    tasks = [(codes[start : start + size], folder) for start in range(0, len(codes), size)]
+    typesetter.prepare(qrcodes.encode, tasks)
 
 
 def _font_programs(units, typesetter: Typesetter, render_cache: RenderCache) -> dict:
@@ -87,37 +123,52 @@ def _font_programs(units, typesetter: Typesetter, render_cache: RenderCache) -> 
     return dict(zip(needed, programs, strict=True))
 
 
-def _start_profiles(edition, plan, sheets, typesetter, progress):
-    """One unit per profile, handed to the workers; returns the function that waits for them.
-    A profile whose sources are unchanged since it was last typeset is taken from the cache
-    without even rendering its HTML (what matters on a rebuild of hundreds of entries after
-    editing one)."""
+def _start_profiles(edition, plan, sheets, typesetter, progress, qr_cache):
+    """The profiles in units of PROFILE_BATCH, handed to the workers; returns the function
+    that waits for them. A unit whose sources are unchanged since it was last typeset is taken
+    from the cache without even rendering its HTML (what matters on a rebuild of hundreds of
+    entries after editing one)."""
     shared = _edition_sources(edition, sheets, repr(plan))
+    batches = [
+        edition.entries[start : start + PROFILE_BATCH]
+        for start in range(0, len(edition.entries), PROFILE_BATCH)
+    ]
     results: dict[int, UnitResult] = {}
     jobs: list[tuple[int, UnitJob]] = []
-    for index, entry in enumerate(edition.entries):
-        name = f"profile:{entry.id}"
-        source = source_digest(shared, repr(entry), files=(entry.logo,) if entry.logo else ())
+    for index, batch in enumerate(batches):
+        name = f"profiles:{batch[0].id}" + (f"…{batch[-1].id}" if len(batch) > 1 else "")
+        logos = tuple(entry.logo for entry in batch if entry.logo)
+        source = source_digest(shared, *map(repr, batch), files=logos)
         cached = typesetter.cache.by_source(source, name)
         if cached is not None:
             results[index] = cached
             continue
-        html = render_html(edition, plan, "profile", (entry,))
+        html = render_html(edition, plan, "profile", batch)
+        first_page = plan.of(batch[0])
         job = UnitJob(
-            name, html, sheets, edition.layout, edition.issue.root, plan.of(entry), source
+            name,
+            html,
+            sheets,
+            edition.layout,
+            edition.issue.root,
+            first_page,
+            source,
+            qr_cache=qr_cache,
         )
         jobs.append((index, job))
     typesetter.cache.reused += len(results)
+    ready = sum(len(batches[index]) for index in results)
 
-    def count(done: int, total: int) -> None:
-        progress(done + len(results), total + len(results))
+    def count(done: int) -> None:
+        progress(ready + done, len(edition.entries))
 
-    pending = typesetter.start([job for _, job in jobs], count)
+    sizes = [len(batches[index]) for index, _ in jobs]
+    pending = typesetter.start([job for _, job in jobs], count, sizes=sizes)
 
-    def collect() -> list[UnitResult]:
+    def collect() -> list[Profiles]:
         typeset = pending()
         results.update((index, result) for (index, _), result in zip(jobs, typeset, strict=True))
-        return [results[index] for index in range(len(edition.entries))]
+        return [Profiles(batch, results[index]) for index, batch in enumerate(batches)]
 
     return collect
 
@@ -168,8 +219,19 @@ def plan_pages(
         if cached is not None:
             typesetter.cache.reused += 1
             return cached
-        html = render_html(view, plan, name.split(":")[0], None, chunk)
-        job = UnitJob(name, html, sheets, layout, view.issue.root, first_page, source, open_end)
+        part, _, _ = name.partition(":")
+        html = render_html(view, plan, part.removeprefix(LENGTH), None, chunk)
+        job = UnitJob(
+            name,
+            html,
+            sheets,
+            layout,
+            view.issue.root,
+            first_page,
+            source,
+            open_end,
+            layout_only=part.startswith(LENGTH),
+        )
         return typesetter.now(job)
 
     def typeset_list(part, rows, chunk_of, plan, page, size) -> list[UnitResult]:
@@ -193,10 +255,10 @@ def plan_pages(
                 return units
             start, step = resume, size
 
-    def typeset_front(plan: PagePlan) -> list[UnitResult]:
+    def typeset_front(plan: PagePlan, part: str = "front") -> list[UnitResult]:
         """Cover, foreword and the contents."""
         rows = [(entry.id, entry) for entry in view.entries]
-        return typeset_list("front", rows, Chunk, plan, 1, CONTENTS_CHUNK)
+        return typeset_list(part, rows, Chunk, plan, 1, CONTENTS_CHUNK)
 
     def contact_chunk(rows, continued, last) -> Chunk:
         groups = [(eco, list(group)) for eco, group in groupby(rows, lambda r: r.ecosystem)]
@@ -226,7 +288,7 @@ def plan_pages(
         ecosystem_index=0,
         contact_index=0,
     )
-    front = typeset_front(plan)
+    front = typeset_front(plan, LENGTH + "front")  # laid out, not drawn: only its length
     for _ in range(MAX_PLANNING_ROUNDS):
         front_pages = _odd(sum(unit.pages for unit in front))
         placed = replace(plan, front_pages=front_pages, ecosystem_index=0, contact_index=0)
@@ -263,12 +325,19 @@ def index_view(edition: Edition) -> Edition:
 IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG", "Failed to load inline SVG")
 
 
-def _check_images(edition: Edition, profiles: list[UnitResult]) -> None:
-    """A logo WeasyPrint could not draw would silently be missing from print: an error."""
+def _check_images(edition: Edition, profiles: list[Profiles]) -> None:
+    """A logo WeasyPrint could not draw would silently be missing from print: an error. It is
+    the entry's whose logo the message names (every entry of the unit if it names none)."""
     report = Report()
-    for entry, unit in zip(edition.entries, profiles, strict=True):
-        for message in unit.warnings:
-            if any(failure in message for failure in IMAGE_FAILURES):
+    for batch in profiles:
+        failures = [
+            message
+            for message in batch.unit.warnings
+            if any(failure in message for failure in IMAGE_FAILURES)
+        ]
+        for message in failures:
+            named = [entry for entry in batch.entries if _logo_url(edition, entry) in message]
+            for entry in named or batch.entries:
                 report.error(
                     Location(entry.source),
                     "logo",
@@ -277,6 +346,12 @@ def _check_images(edition: Edition, profiles: list[UnitResult]) -> None:
                 )
     if report.errors:
         raise KlastrovinyError("logo", "a logo cannot be drawn", report)
+
+
+def _logo_url(edition: Edition, entry: Entry) -> str:
+    if entry.logo is None:
+        return "\0"  # in no message
+    return "issue:" + entry.logo.relative_to(edition.issue.root).as_posix()
 
 
 def _page(units: list[UnitResult], anchor: str) -> int:
@@ -291,20 +366,20 @@ def _page(units: list[UnitResult], anchor: str) -> int:
     )
 
 
-def check_page_budget(edition: Edition, profiles: list[UnitResult]) -> Report:
+def check_page_budget(edition: Edition, profiles: list[Profiles]) -> Report:
     """Each profile must fit its page budget above the contact block: say by how much not."""
     layout, report = edition.layout, Report()
     available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
-    for entry, unit in zip(edition.entries, profiles, strict=True):
-        start_page, start_y = unit.anchors[f"entry-{entry.id}"]
-        end_page, end_y = unit.anchors[f"entry-end-{entry.id}"]
-        height = (end_page - start_page) * layout.content_height_mm + (end_y - start_y)
-        overflow = height - available
-        if overflow > 0.2 or unit.pages != layout.profile_pages:
-            overflow = max(overflow, 0.5)
-            report.error(
-                Location(entry.source), "", _overflow_message(entry, overflow, layout, edition.lang)
-            )
+    for batch in profiles:
+        for entry, pages in zip(batch.entries, batch.pages(), strict=True):
+            start_page, start_y = batch.unit.anchors[f"entry-{entry.id}"]
+            end_page, end_y = batch.unit.anchors[f"entry-end-{entry.id}"]
+            height = (end_page - start_page) * layout.content_height_mm + (end_y - start_y)
+            overflow = height - available
+            if overflow > 0.2 or pages != layout.profile_pages:
+                overflow = max(overflow, 0.5)
+                message = _overflow_message(entry, overflow, layout, edition.lang)
+                report.error(Location(entry.source), "", message)
     return report
 
 

@@ -7,15 +7,14 @@ they never see loose dicts of data.
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from klastroviny import markup, typography, vocabulary
+from klastroviny import markup, qrcodes, typography, vocabulary
 from klastroviny.collation import ordered_entries, sort_key
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
@@ -264,8 +263,14 @@ def email_with_breaks(address: str) -> Markup:
 
 
 def qr_code(entry: Entry, edition: Edition) -> Markup:
-    """A placeholder for the vector QR code, expanded by expand_qr_codes() where the unit is
-    typeset: the vCard of the first printed contact, else the website."""
+    """A placeholder for the vector QR code, expanded by qrcodes.expand() where the unit is
+    typeset."""
+    return Markup(qrcodes.placeholder(*qr_data(entry, edition)))
+
+
+def qr_data(entry: Entry, edition: Edition) -> tuple[str, str]:
+    """What a profile's QR code encodes (base64): the vCard of the first printed contact, else
+    the website; and how its black is written ("cmyk" in print, else "rgb")."""
     from segno import helpers
 
     contacts = entry.printed_contacts
@@ -286,32 +291,4 @@ def qr_code(entry: Entry, edition: Edition) -> Markup:
     else:
         data = entry.website
     encoded = base64.b64encode(data.encode("utf-8")).decode("ascii")
-    return Markup(
-        f'<svg class="qr-code" data-qr="{encoded}" '
-        f'data-qr-black="{"cmyk" if edition.print_mode else "rgb"}"></svg>'
-    )
-
-
-_QR_PLACEHOLDER = re.compile(
-    r'<svg class="qr-code" data-qr="([A-Za-z0-9+/=]*)" '
-    r'data-qr-black="(cmyk|rgb)"></svg>'
-)
-
-
-def expand_qr_codes(html: str) -> str:
-    """Replace QR placeholders by segno's vector QR codes (costly: done only for units that
-    are actually typeset, in the worker)."""
-    return _QR_PLACEHOLDER.sub(lambda match: _qr_svg(match.group(1), match.group(2)), html)
-
-
-@lru_cache(maxsize=4096)
-def _qr_svg(encoded: str, black: str) -> str:
-    import segno
-
-    data = base64.b64decode(encoded).decode("utf-8")
-    svg = segno.make(data, error="m", micro=False).svg_inline(
-        omitsize=True, border=0, dark="#000", svgclass="qr-code"
-    )
-    if black == "cmyk":  # black as 100 % K, not four-colour black
-        svg = svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)"')
-    return svg
+    return encoded, "cmyk" if edition.print_mode else "rgb"

@@ -19,11 +19,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from klastroviny import qrcodes
 from klastroviny.digests import code_digest, file_digest, fonts_digest
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.fragments import Fragment
 from klastroviny.layouts import Layout
-from klastroviny.render import expand_qr_codes
 from klastroviny.resources import ASSETS_DIR
 from klastroviny.typeset import PX_PER_MM, SandboxFetcher, _listening
 
@@ -35,7 +35,7 @@ ROW = "row-"  # ids of the rows of a long list: where a chunk of it may resume
 class UnitJob:
     """What a worker needs to typeset one unit."""
 
-    name: str  # "front:<rows>", "profile:<id>", "ecosystem-index:<n>", "imprint", "notes:<n>", …
+    name: str  # "front:<rows>", "profiles:<ids>", "ecosystem-index:<n>", "imprint", …
     html: str
     stylesheets: tuple[tuple[str, str], ...]  # (file, css text), in cascade order
     layout: Layout
@@ -43,6 +43,8 @@ class UnitJob:
     first_page: int  # the unit's first page number in the bulletin (sets folio and side)
     source: str = ""  # digest of what `html` is rendered from, if known (see source_digest)
     open_end: bool = False  # a chunk of a longer list: its last page is left to the next
+    layout_only: bool = False  # only its pages and anchors are wanted: no PDF is written
+    qr_cache: Path | None = None  # encoded QR codes (see qrcodes.py); does not change the pages
 
     def unit_css(self) -> str:
         side = "left" if self.first_page % 2 == 0 else "right"
@@ -58,6 +60,7 @@ class UnitJob:
             code_digest(),
             self.name,
             repr(self.open_end),
+            repr(self.layout_only),
             self.html,
             self.unit_css(),
             fonts_digest(),
@@ -199,6 +202,22 @@ class Typesetter:
             return [function(*args) for args in arguments]
         return list(self._pool.map(function, *zip(*arguments, strict=True)))
 
+    def prepare(self, function, arguments: list[tuple]) -> None:
+        """function(*args) for each in the workers, not waited for: work that units will
+        find done (or do themselves), given to workers that would otherwise wait."""
+        if self.workers > 1:
+            for args in arguments:
+                self._workers().submit(function, *args)
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import weasyprint  # noqa: F401  (loaded once here, before the workers fork)
+
+            import klastroviny.extract  # noqa: F401
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
     def now(self, job: UnitJob) -> UnitResult:
         """One unit, typeset in this process if it is not in the cache."""
         return self.start([job], here=True)()[0]
@@ -206,11 +225,14 @@ class Typesetter:
     def start(
         self,
         jobs: list[UnitJob],
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int], None] | None = None,
         here: bool = False,
+        sizes: list[int] | None = None,
     ) -> Callable[[], list[UnitResult]]:
         """Begin typesetting `jobs`; the returned function waits for their results, in order.
-        Cached units are reused; with one worker (or `here`) the rest are typeset here."""
+        Cached units are reused; with one worker (or `here`) the rest are typeset here.
+        `progress` is told how many items (`sizes`: per job, else 1) are done so far."""
+        sizes = sizes or [1] * len(jobs)
         results: dict[int, UnitResult] = {}
         missing = []
         for index, job in enumerate(jobs):
@@ -221,26 +243,24 @@ class Typesetter:
                 missing.append(index)
         self.cache.reused += len(results)
         self.cache.typeset += len(missing)
-        done = [len(results)]
+        done = [sum(sizes[index] for index in results)]
 
-        def one_done(*_) -> None:
-            done[0] += 1
+        def one_done(index: int) -> None:
+            done[0] += sizes[index]
             if progress:
-                progress(done[0], len(jobs))
+                progress(done[0])
 
         if progress:
-            progress(done[0], len(jobs))
+            progress(done[0])
         futures = {}
         if here or self.workers <= 1:
             for index in missing:
                 results[index] = typeset_unit(jobs[index])
-                one_done()
+                one_done(index)
         else:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers)
             for index in missing:
-                futures[index] = self._pool.submit(typeset_unit, jobs[index])
-                futures[index].add_done_callback(one_done)
+                futures[index] = self._workers().submit(typeset_unit, jobs[index])
+                futures[index].add_done_callback(lambda _, index=index: one_done(index))
 
         def collect() -> list[UnitResult]:
             for index, future in futures.items():
@@ -285,12 +305,13 @@ def typeset_unit(job: UnitJob) -> UnitResult:
     if keep < pages:
         rows = [(y, name) for name, (_, y, *_) in document.pages[keep].anchors.items()]
         resume = min((row for row in rows if row[1].startswith(ROW)), default=(0, ""))[1]
-    fragment = make_fragment(pdf, keep) if not refused else Fragment([], [])
+    fragment = make_fragment(pdf, keep) if pdf and not refused else Fragment([], [])
     return UnitResult(job.name, fragment, keep, anchors, warnings, refused, resume)
 
 
 def typeset_document(job: UnitJob):
-    """WeasyPrint's document and PDF, its warnings and the URLs the sandbox refused."""
+    """WeasyPrint's document and PDF (None if only the layout is wanted), its warnings and
+    the URLs the sandbox refused."""
     from weasyprint import HTML
 
     fetcher = SandboxFetcher((job.issue_root, *job.layout.search_path, ASSETS_DIR))
@@ -303,11 +324,11 @@ def typeset_document(job: UnitJob):
     stylesheets, font_config = _stylesheets(job.stylesheets, job.unit_css(), fetcher)
     with _listening("weasyprint", logging.WARNING, on_warning):
         document = HTML(
-            string=expand_qr_codes(job.html),
+            string=qrcodes.expand(job.html, job.qr_cache),
             base_url=job.issue_root.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=stylesheets, font_config=font_config)
-        pdf = document.write_pdf()
+        pdf = None if job.layout_only else document.write_pdf()
     return document, pdf, warnings, sorted(set(fetcher.refused))
 
 

@@ -272,11 +272,16 @@ LONG_DESCRIPTION = " ".join(["Klastr sdružuje firmy a výzkumné organizace reg
 
 @pytest.fixture(scope="module")
 def overflow_build(tmp_path_factory, small_build):
-    """One failing build: an entry with a ~600-word Czech description, written with -o onto a
-    path that already holds a good PDF."""
+    """One failing build: an entry with a ~600-word Czech description between two that fit (in
+    one unit of profiles), written with -o onto a path that already holds a good PDF."""
     tmp = tmp_path_factory.mktemp("overflow")
     description = f'\n  cs: "{LONG_DESCRIPTION}"\n  en: A cluster of technical textiles.'
-    root = make_issue(tmp, entries={"clutex": entry_yaml(description=description)})
+    entries = {
+        "alfa": entry_yaml(name='"Alfa klastr"'),
+        "clutex": entry_yaml(description=description),
+        "zeta": entry_yaml(name='"Zeta klastr"'),
+    }
+    root = make_issue(tmp, entries=entries)
     output = tmp / "out" / "bulletin.pdf"
     output.parent.mkdir()
     earlier = small_build[1]["cs"].path.read_bytes()

@@ -12,6 +12,7 @@ from pdf_fixtures import qpdf_check
 
 import klastroviny.build as build_module
 from klastroviny.errors import KlastrovinyError
+from klastroviny.paginate import PROFILE_BATCH
 
 NAMES = ["Alfa klastr", "Beta klastr", "Gama klastr"]
 
@@ -62,16 +63,17 @@ def test_editing_one_description_typesets_only_that_profile(tmp_path, cache):
 
 
 def test_an_added_entry_typesets_only_what_moves(tmp_path, cache):
-    root = make_issue(tmp_path, entries=_entries(NAMES))
+    names = [f"Klastr {letter}" for letter in "ABCDEFGH"[:PROFILE_BATCH]]
+    root = make_issue(tmp_path, entries=_entries(names))
     first = run_build(root, lang="cs", output=tmp_path / "a.pdf")
     (root / "entries" / "e9.yaml").write_text(
         entry_yaml(name='"Zeta klastr"', website="https://e9.example"), encoding="utf-8"
     )
     added = run_build(root, lang="cs", output=tmp_path / "b.pdf")
-    # The new profile comes last: the profiles before it keep their pages; the front
-    # (contents), the back (indexes) and the new profile are typeset again.
-    assert 0 < added.units_typeset < first.units_typeset + 1
-    assert added.units_reused >= len(NAMES)
+    # The new profile comes last, in a unit of its own: the unit of profiles before it keeps
+    # its pages; the front (contents), the back (indexes) and the new unit are typeset again.
+    assert 0 < added.units_typeset <= first.units_typeset
+    assert added.units_reused >= 1
 
 
 def test_no_cache_leaves_no_cache(tmp_path, cache):
@@ -196,3 +198,27 @@ def test_a_damaged_cache_is_typeset_again(tmp_path, cache):
     again = run_build(root, lang="cs", output=tmp_path / "b.pdf")
     assert again.units_typeset > 0
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_a_logo_that_cannot_be_drawn_is_blamed_on_its_entry_in_a_unit_of_profiles(tmp_path):
+    """Profiles share a unit: WeasyPrint's message names the logo, and so its entry."""
+    from klastroviny.layouts import load_layout
+    from klastroviny.paginate import Profiles, _check_images
+    from klastroviny.render import Edition
+    from klastroviny.units import UnitResult
+    from klastroviny.validate import load_issue
+
+    entries = {
+        name: entry_yaml(name=f'"Klastr {name}"', logo=f"logos/{name}.svg")
+        for name in ("e0", "e1", "e2")
+    }
+    files = {f"logos/{name}.svg": SVG for name in entries}
+    issue, report = load_issue(make_issue(tmp_path, entries=entries, files=files))
+    assert not report.errors
+    edition = Edition(issue, "cs", load_layout(issue.layout, issue.root))
+    failed = "WeasyPrint: Failed to load image at 'issue:logos/e1.svg': broken"
+    unit = UnitResult("profiles:e0…e2", None, 3, {}, warnings=[failed])
+    with pytest.raises(KlastrovinyError) as raised:
+        _check_images(edition, [Profiles(edition.entries, unit)])
+    (problem,) = raised.value.report.errors
+    assert problem.location.file.name == "e1.yaml"

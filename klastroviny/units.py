@@ -138,7 +138,7 @@ class RenderCache:
         return UnitResult(name, None, pages, anchors, warnings, [], resume, pdf_path)
 
     def put(self, job: UnitJob, result: UnitResult) -> None:
-        if self.folder is None or result.refused:
+        if self.folder is None or result.refused or result.cached is not None:
             return
         key = job.cache_key()
         pdf_path, meta_path = self._paths(key)
@@ -259,8 +259,9 @@ class Typesetter:
                 one_done(index)
         else:
             for index in missing:
-                futures[index] = self._workers().submit(typeset_unit, jobs[index])
-                futures[index].add_done_callback(lambda _, index=index: one_done(index))
+                future = self._workers().submit(_typeset_into, jobs[index], self.cache.folder)
+                future.add_done_callback(lambda _, index=index: one_done(index))
+                futures[index] = future
 
         def collect() -> list[UnitResult]:
             for index, future in futures.items():
@@ -289,6 +290,15 @@ def _refuse_outside_files(results, jobs: list[UnitJob]) -> None:
 
 
 # --- in the worker ----------------------------------------------------------------------------
+def _typeset_into(job: UnitJob, cache_folder: Path | None) -> UnitResult:
+    """typeset_unit, with the fragment written to the render cache here in the worker: only
+    the page count and anchors travel back, and the build process never holds the fragments
+    of all profiles at once."""
+    result = typeset_unit(job)
+    RenderCache(cache_folder).put(job, result)
+    return result
+
+
 def typeset_unit(job: UnitJob) -> UnitResult:
     """Typeset one unit with WeasyPrint (in a worker process, or in-process)."""
     from klastroviny.extract import make_fragment

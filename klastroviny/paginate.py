@@ -19,7 +19,7 @@ from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.layouts import Layout, ecosystem_colours, wording
 from klastroviny.model import Entry, Text
 from klastroviny.options import BuildOptions
-from klastroviny.render import Chunk, Edition, PagePlan, index_chunks, qr_data, render_html
+from klastroviny.render import Chunk, Edition, PagePlan, qr_data, render_html
 from klastroviny.typeset import LINE_MM
 from klastroviny.units import (
     ROW,
@@ -260,24 +260,24 @@ def plan_pages(
         rows = [(entry.id, entry) for entry in view.entries]
         return typeset_list(part, rows, Chunk, plan, 1, CONTENTS_CHUNK)
 
-    def contact_chunk(rows, continued, last) -> Chunk:
+    def grouped_chunk(rows, continued, last) -> Chunk:
+        """Rows of an index, in their ecosystems' groups."""
         groups = [(eco, list(group)) for eco, group in groupby(rows, lambda r: r.ecosystem)]
         return Chunk(tuple(groups), continued, last)
 
-    contact_rows = [(row.key, row) for _, rows in view.contact_groups for row in rows]
+    def rows_of(groups) -> list[tuple[str, object]]:
+        return [(row.key, row) for _, rows in groups for row in rows]
 
     def typeset_back(placed: PagePlan) -> list[UnitResult]:
-        """The ecosystem index (in units of whole groups, each starting a page), the contact
-        index (see typeset_list), the imprint; each unit's pages place the next."""
+        """The ecosystem index and the contact index (see typeset_list) and the imprint; each
+        unit's pages place the next."""
         units, page = [], placed.back_start
-        for number, chunk in enumerate(index_chunks(view.ecosystem_groups, ECOSYSTEM_CHUNK)):
-            units.append(typeset(f"ecosystem-index:{number}", placed, page, chunk))
-            page += units[-1].pages
-        contacts = typeset_list(
-            "contact-index", contact_rows, contact_chunk, placed, page, CONTACT_CHUNK
-        )
-        units += contacts
-        page += sum(unit.pages for unit in contacts)
+        for part, groups, size in (
+            ("ecosystem-index", view.ecosystem_rows, ECOSYSTEM_CHUNK),
+            ("contact-index", view.contact_groups, CONTACT_CHUNK),
+        ):
+            units += typeset_list(part, rows_of(groups), grouped_chunk, placed, page, size)
+            page = placed.back_start + sum(unit.pages for unit in units)
         units.append(typeset("imprint", placed, page))
         return units
 

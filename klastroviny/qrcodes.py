@@ -40,6 +40,7 @@ def encode(codes: list[tuple[str, str]], folder: Path) -> None:
 
 
 def svg(encoded: str, black: str, folder: Path | None) -> str:
+    """The QR code's SVG, from the cache folder if it is there (else encoded and kept)."""
     if folder is None:
         return _encode(encoded, black)
     path = _path(folder, encoded, black)

@@ -36,6 +36,20 @@ class IndexRow:
         return f"{self.ecosystem}-{self.number}"
 
 
+@dataclass(frozen=True)
+class EcosystemRow:
+    """One line of the ecosystem index: a cluster under one of its ecosystems."""
+
+    entry: Entry
+    ecosystem: str
+    number: int  # within its ecosystem's group, from 1 (the group's heading goes before 1)
+
+    @property
+    def key(self) -> str:
+        """Unique in the bulletin: the row's id is row-<key> (see paginate.typeset_list)."""
+        return f"{self.ecosystem}-cluster-{self.number}"
+
+
 UNIT_LINK = "klastroviny:"  # links between units, resolved when the units are assembled
 
 
@@ -90,6 +104,14 @@ class Edition:
         return groups
 
     @cached_property
+    def ecosystem_rows(self) -> list[tuple[str, list[EcosystemRow]]]:
+        """The ecosystem index: ecosystem_groups, each member a numbered row."""
+        return [
+            (eco, [EcosystemRow(entry, eco, n) for n, entry in enumerate(members, 1)])
+            for eco, members in self.ecosystem_groups
+        ]
+
+    @cached_property
     def contact_groups(self) -> list[tuple[str, list[IndexRow]]]:
         """The contact index: consenting in_index contacts, under each ecosystem of their
         cluster, clusters by short name in the edition's alphabetical order, each cluster's
@@ -132,27 +154,12 @@ class Edition:
 @dataclass(frozen=True)
 class Chunk:
     """Part of a long list typeset as one unit: the whole list in one WeasyPrint document
-    would cost hundreds of MB. An index is cut between whole groups (`items` are groups) and
-    each chunk starts on a new page; the contents is cut where a page ends (`items` are
-    entries; see paginate.typeset_front)."""
+    would cost hundreds of MB. `items` are the contents' entries, or an index's groups of
+    rows; a chunk is cut where a page ends (see paginate.typeset_list)."""
 
     items: tuple
     continued: bool  # an earlier chunk has the list's heading (and its anchor)
     last: bool = True
-
-
-def index_chunks(groups: list, size: int) -> list[Chunk]:
-    """Whole groups, in order, about `size` lines a chunk (a group's heading counts 3)."""
-    chunks: list[list] = [[]]
-    lines = 0
-    for group in groups:
-        weight = len(group[1]) + 3
-        if chunks[-1] and lines + weight > size:
-            chunks.append([])
-            lines = 0
-        chunks[-1].append(group)
-        lines += weight
-    return [Chunk(tuple(groups), index > 0) for index, groups in enumerate(chunks)]
 
 
 def render_html(
@@ -193,7 +200,7 @@ def render_html(
             part=part,
             part_entries=part_entries,
             toc_entries=_items(chunk, part, "front", edition.entries),
-            ecosystem_groups=_items(chunk, part, "ecosystem-index", edition.ecosystem_groups),
+            ecosystem_groups=_items(chunk, part, "ecosystem-index", edition.ecosystem_rows),
             contact_groups=_items(chunk, part, "contact-index", edition.contact_groups),
             continued=chunk.continued if chunk else False,
             last=chunk.last if chunk else True,

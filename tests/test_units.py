@@ -45,6 +45,7 @@ def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache
     pdfs = {(tmp_path / f"{name}.pdf").read_bytes() for name, _ in outputs}
     assert len(pdfs) == 1
     cold, warm = outputs[0][1], outputs[1][1]
+    assert len(list((cache / "qr").rglob("*.svg"))) == len(NAMES)  # read from there when warm
     assert cold.units_typeset > 0
     assert warm.units_typeset == 0
     assert warm.units_reused == cold.units_typeset + cold.units_reused
@@ -158,11 +159,11 @@ def _rows_per_page(units) -> list[list[bytes]]:
     return pages
 
 
-def test_the_contents_and_contact_index_in_chunks_have_the_pages_of_one_document(
+def test_the_contents_and_the_indexes_in_chunks_have_the_pages_of_one_document(
     tmp_path, monkeypatch
 ):
-    """Each chunk of the contents or of the contact index leaves its last page to the next:
-    the rows fall on the same pages as when the list is typeset whole."""
+    """Each chunk of the contents or of an index leaves its last page to the next: the rows
+    fall on the same pages as when the list is typeset whole."""
     import klastroviny.paginate as paginate
     from klastroviny.layouts import load_layout
     from klastroviny.render import Edition
@@ -177,6 +178,7 @@ def test_the_contents_and_contact_index_in_chunks_have_the_pages_of_one_document
     for size in (10, 1000):
         monkeypatch.setattr(paginate, "CONTENTS_CHUNK", size)
         monkeypatch.setattr(paginate, "CONTACT_CHUNK", size)
+        monkeypatch.setattr(paginate, "ECOSYSTEM_CHUNK", size)
         with Typesetter(1, RenderCache(None)) as typesetter:
             _, fronts[size], backs[size] = paginate.plan_pages(edition, sheets, typesetter)
     assert len(fronts[10]) > 1 and len(fronts[1000]) == 1

@@ -1,9 +1,10 @@
 """One edition, typeset unit by unit: plan the pages, typeset the units (through the render
 cache), check each profile's page budget, assemble the bulletin.
 
-Page numbers follow from the order: the front matter is typeset first to learn its length;
-every profile's page is then known, so the workers typeset the profiles while this process
-typesets the back matter (chunk by chunk) and the contents again with the indexes' pages.
+Page numbers follow from the order: the front matter is laid out first to learn its length;
+every profile's page is then known, so the workers typeset the profiles (four to a unit)
+while this process typesets the back matter (chunk by chunk) and the contents with the
+indexes' pages.
 """
 
 from __future__ import annotations
@@ -203,8 +204,9 @@ def plan_pages(
     edition: Edition, sheets, typesetter: Typesetter, on_placed=lambda plan: None
 ) -> tuple[PagePlan, list[UnitResult], list[UnitResult]]:
     """Typeset the front and back matter until the page numbers they print are the ones they
-    get: the front once to learn its length, which places every profile (`on_placed` then
-    starts them), the back to learn where its indexes start, the front again with those.
+    get: the front laid out once to learn its length (not drawn: a layout costs half of a
+    typesetting), which places every profile (`on_placed` then starts them), the back to
+    learn where its indexes start, the front again with those.
 
     They are rendered from the entries without their descriptions, logos, offers and keywords
     (which they do not print), so that a rebuild after editing a description finds them in

@@ -29,7 +29,6 @@ from klastroviny.units import (
     UnitJob,
     UnitResult,
     source_digest,
-    typeset_document,
 )
 
 NOTES_LINES = 16
@@ -451,15 +450,6 @@ def metadata(edition: Edition) -> dict[str, str]:
         "CreationDate": date,
         "ModDate": date,
     }
-
-
-def single_pass(edition: Edition, plan: PagePlan) -> bytes:
-    """The whole edition as one WeasyPrint document, without the cache (the benchmark's
-    baseline)."""
-    sheets = stylesheets(edition.layout, edition)
-    html = render_html(edition, replace(plan, single_document=True), "all")
-    job = UnitJob("all", html, sheets, edition.layout, edition.issue.root, 1)
-    return typeset_document(job)[1]
 
 
 def stylesheets(layout: Layout, edition: Edition) -> tuple[tuple[str, str], ...]:

@@ -1,9 +1,11 @@
-"""What the caches are keyed by: klastroviny's code with the libraries that render and
-typeset, the bundled fonts, and files by content."""
+"""The caches under build/.cache/: what they are keyed by (klastroviny's code with the
+libraries that render and typeset, the bundled fonts, files by content) and how a file of
+theirs is stored."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -45,3 +47,20 @@ def file_digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "missing"
+
+
+def store(path: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (a temp file, then os.replace), so that another
+    process never reads half of one. A cache that cannot be written only costs time: False."""
+    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(data)
+        os.replace(temp, path)
+        return True
+    except OSError:
+        temp.unlink(missing_ok=True)
+        return False
+    except BaseException:
+        temp.unlink(missing_ok=True)  # interrupted: leave no temp file behind
+        raise

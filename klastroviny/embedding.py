@@ -12,6 +12,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
+from klastroviny.digests import code_digest, file_digest, store
 from klastroviny.resources import FONTS_DIR
 
 
@@ -43,7 +44,9 @@ def font_program(font: str, glyphs: frozenset[int], cache_dir: Path | None) -> b
     """The bundled font subset to `glyphs`, glyph ids kept; cached, since a rebuild after an
     edit usually needs the same glyphs."""
     source = FONTS_DIR / font
-    key = hashlib.sha256(source.read_bytes() + repr(sorted(glyphs)).encode()).hexdigest()
+    key = hashlib.sha256(
+        f"{code_digest()}\0{file_digest(source)}\0{sorted(glyphs)}".encode()
+    ).hexdigest()
     cached = cache_dir / f"{key}.font" if cache_dir else None
     if cached and cached.is_file():
         return cached.read_bytes()
@@ -85,9 +88,5 @@ def font_program(font: str, glyphs: frozenset[int], cache_dir: Path | None) -> b
         font.save(out)
     program = out.getvalue()
     if cached:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(program)
-        except OSError:
-            pass
+        store(cached, program)
     return program

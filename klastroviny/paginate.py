@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from itertools import groupby
+from pathlib import Path
 
 from klastroviny import qrcodes
 from klastroviny.assemble import Bookmark, assemble, fonts_used
@@ -55,9 +56,17 @@ class Profiles:
 
     def pages(self) -> list[int]:
         """Each entry's number of pages: from its first to the next entry's first."""
-        starts = [self.unit.anchors[f"entry-{entry.id}"][0] for entry in self.entries]
+        starts = [self.anchor(f"entry-{entry.id}")[0] for entry in self.entries]
         ends = [*starts[1:], self.unit.pages]
         return [end - start for start, end in zip(starts, ends, strict=True)]
+
+    def anchor(self, name: str) -> tuple[int, float]:
+        """(page in the unit, y in mm) of an id the page-budget check needs."""
+        if name not in self.unit.anchors:
+            raise KlastrovinyError(
+                "layout", f"a profile has no #{name}; profile.html.j2 must keep that id"
+            )
+        return self.unit.anchors[name]
 
 
 def typeset_edition(
@@ -101,7 +110,7 @@ def typeset_edition(
     return pdf, total + notes_count
 
 
-def _prepare_qr_codes(edition: Edition, typesetter: Typesetter, folder) -> None:
+def _prepare_qr_codes(edition: Edition, typesetter: Typesetter, folder: Path | None) -> None:
     """Have the workers encode the QR codes not yet in the cache while this process lays out
     the front matter (see qrcodes.py)."""
     if folder is None:
@@ -373,8 +382,8 @@ def check_page_budget(edition: Edition, profiles: list[Profiles]) -> Report:
     available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
     for batch in profiles:
         for entry, pages in zip(batch.entries, batch.pages(), strict=True):
-            start_page, start_y = batch.unit.anchors[f"entry-{entry.id}"]
-            end_page, end_y = batch.unit.anchors[f"entry-end-{entry.id}"]
+            start_page, start_y = batch.anchor(f"entry-{entry.id}")
+            end_page, end_y = batch.anchor(f"entry-end-{entry.id}")
             height = (end_page - start_page) * layout.content_height_mm + (end_y - start_y)
             overflow = height - available
             if overflow > 0.2 or pages != layout.profile_pages:

@@ -7,10 +7,11 @@ wait)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from klastroviny.digests import code_digest, store
 
 PLACEHOLDER = re.compile(
     r'<svg class="qr-code" data-qr="([A-Za-z0-9+/=]*)" data-qr-black="(cmyk|rgb)"></svg>'
@@ -49,19 +50,11 @@ def svg(encoded: str, black: str, folder: Path | None) -> str:
     except (OSError, UnicodeDecodeError):
         pass
     text = _encode(encoded, black)
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+    store(path, text.encode("utf-8"))
     return text
 
 
 def _path(folder: Path, encoded: str, black: str) -> Path:
-    from klastroviny.digests import code_digest
-
     key = hashlib.sha256(f"{code_digest()}\0{encoded}\0{black}".encode()).hexdigest()
     return folder / key[:2] / f"{key}.svg"
 

@@ -12,7 +12,6 @@ import atexit
 import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from klastroviny import qrcodes
-from klastroviny.digests import code_digest, file_digest, fonts_digest
+from klastroviny.digests import code_digest, file_digest, fonts_digest, store
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.fragments import Fragment
 from klastroviny.layouts import Layout
@@ -160,19 +159,7 @@ class RenderCache:
         return self.folder / "sources" / source[:2] / source
 
     def _write(self, files: list[tuple[Path, bytes]]) -> bool:
-        for path, data in files:
-            temp = path.with_suffix(f".{os.getpid()}.tmp")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temp.write_bytes(data)
-                os.replace(temp, path)
-            except OSError:
-                temp.unlink(missing_ok=True)
-                return False  # a cache that cannot be written only costs time
-            except BaseException:
-                temp.unlink(missing_ok=True)  # interrupted: leave no temp file behind
-                raise
-        return True
+        return all(store(path, data) for path, data in files)
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         base = self.folder / key[:2] / key

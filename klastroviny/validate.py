@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import os
 import pickle
 import re
 import unicodedata
@@ -20,7 +19,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from klastroviny import logos, markup, vocabulary
-from klastroviny.digests import code_digest, file_digest
+from klastroviny.digests import code_digest, file_digest, store
 from klastroviny.errors import Location, Report
 from klastroviny.load import Document, entry_files, node_location, read_document, unreadable
 from klastroviny.model import Contact, Entry, Issue, Label, Text, TextList
@@ -500,17 +499,7 @@ class EntryCache:
         if self.path is None or file_digest(self.entry_path) != self.data_digest:
             return  # saved again while it was read: keep nothing
         logo = record[0].logo
-        data = pickle.dumps((logo, file_digest(logo) if logo else None, record))
-        temp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(data)
-            os.replace(temp, self.path)
-        except OSError:
-            temp.unlink(missing_ok=True)  # a cache that cannot be written only costs time
-        except BaseException:
-            temp.unlink(missing_ok=True)  # interrupted: leave no temp file behind
-            raise
+        store(self.path, pickle.dumps((logo, file_digest(logo) if logo else None, record)))
 
 
 def _read_entry(

@@ -560,3 +560,19 @@ def test_an_issue_local_template_cannot_run_code(tmp_path, monkeypatch):
     )
     assert not pwned.exists()
     assert result.exit_code == 1 and "internal error" not in result.output
+
+
+def test_a_profile_template_without_the_ids_the_page_check_needs_fails_cleanly(
+    tmp_path, monkeypatch
+):
+    from klastroviny.resources import LAYOUTS_DIR
+
+    template = (LAYOUTS_DIR / "base" / "profile.html.j2").read_text(encoding="utf-8")
+    template = template.replace('id="entry-end-{{ entry.id }}"', "")
+    root = make_issue(tmp_path, files={"layout/profile.html.j2": template})
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = CliRunner().invoke(
+        cli, ["build", str(root), "-o", str(tmp_path / "x.pdf")], catch_exceptions=False
+    )
+    assert result.exit_code == 1, result.output
+    assert "#entry-end-clutex" in result.output and "profile.html.j2" in result.output

@@ -26,8 +26,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2022-09-prague"
 SINGLE_UP_TO = 800
 
+# A build, which RUNNER runs in a process of its own (see there).
+BUILD = r"""
+import sys
+from pathlib import Path
+import klastroviny.build as build
+from klastroviny.options import BuildOptions
+build.CACHE_DIR = Path(sys.argv[3])
+build.build_issue(Path(sys.argv[1]), BuildOptions(lang="cs", output=Path(sys.argv[2])))
+"""
+
 RUNNER = r"""
-import json, resource, sys, time
+import json, os, resource, subprocess, sys, time
 from pathlib import Path
 mode, issue, out, cache = sys.argv[1:5]
 start = time.perf_counter()
@@ -69,11 +79,18 @@ elif mode in ("single", "self-contained"):
     job = units.UnitJob("all", html, sheets, edition.layout, edition.issue.root, 1)
     Path(out).write_bytes(units.typeset_document(job)[1])
 else:
-    import klastroviny.build as build
-    from klastroviny.options import BuildOptions
-    build.CACHE_DIR = Path(cache)
-    build.build_issue(Path(issue), BuildOptions(lang="cs", output=Path(out)))
+    # The build's workers are the fork server's children, and the fork server outlives the
+    # build: this process adopts and waits for them (PR_SET_CHILD_SUBREAPER), so that
+    # RUSAGE_CHILDREN holds the peak of every process of the build.
+    import ctypes
+    ctypes.CDLL(None).prctl(36, 1)
+    subprocess.run([sys.executable, "-c", sys.argv[5], issue, out, cache], check=True)
 elapsed = time.perf_counter() - start
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"seconds": elapsed, "rss_mb": rss / 1024}))
@@ -103,7 +120,7 @@ def make_issue(folder: Path, count: int) -> Path:
 
 def run(mode: str, issue: Path, out: Path, cache: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", RUNNER, mode, str(issue), str(out), str(cache)],
+        [sys.executable, "-c", RUNNER, mode, str(issue), str(out), str(cache), BUILD],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -21,7 +21,7 @@ from klastroviny.layouts import load_layout
 from klastroviny.options import BuildOptions
 from klastroviny.paginate import metadata, typeset_edition
 from klastroviny.render import Edition
-from klastroviny.units import RenderCache
+from klastroviny.units import RenderCache, start_workers_early
 from klastroviny.validate import load_issue
 from klastroviny.write import write_atomically
 
@@ -45,6 +45,8 @@ class BuildResult:
 
 def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
+    if (options.jobs or os.cpu_count() or 1) > 1:
+        start_workers_early()
     cache = None if options.no_cache else CACHE_DIR / "entries"
     issue, report = load_issue(Path(issue_dir), cache)
     if issue is None:

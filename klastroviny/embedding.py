@@ -82,7 +82,8 @@ def font_program(font: str, glyphs: frozenset[int], cache_dir: Path | None) -> b
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=sorted(glyphs | {0}))
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # it reports dropped tables
-    with TTFont(source, lazy=True) as font:
+    # The font's own timestamp, not the time of subsetting: the same bytes in every build.
+    with TTFont(source, lazy=True, recalcTimestamp=False) as font:
         subsetter.subset(font)
         out = io.BytesIO()
         font.save(out)

@@ -80,13 +80,26 @@ def _bundled_font_programs(reader: PdfReader) -> list[FontUse]:
         program = descriptor.raw_get(kind) if kind else None
         if not isinstance(program, IndirectObject):
             continue
-        font = bundled_font(program.get_object().get_data())
+        font = _font_file(obj, program)
         if font is None:
             continue  # not one of ours: the unit keeps its own program
         glyphs = set(uses[program.idnum].glyphs) if program.idnum in uses else set()
         glyphs |= glyphs_of(obj.get("/W"))
         uses[program.idnum] = FontUse(program.idnum, font, kind, tuple(sorted(glyphs)))
     return [uses[number] for number in sorted(uses)]
+
+
+_FONT_FILES: dict[str, str | None] = {}  # per worker: a CID font's /BaseFont → its file
+
+
+def _font_file(cid_font: DictionaryObject, program: IndirectObject) -> str | None:
+    """The bundled font file a program was subset from. WeasyPrint names a font after its
+    description, the same in every unit a worker typesets: the program is read (by fontTools,
+    a few ms) only the first time."""
+    name = str(cid_font.get("/BaseFont"))
+    if name not in _FONT_FILES:
+        _FONT_FILES[name] = bundled_font(program.get_object().get_data())
+    return _FONT_FILES[name]
 
 
 def _serialize_top(obj, out: list[bytes], refs: list[int], programs: set[int]) -> bytes | None:

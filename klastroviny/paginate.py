@@ -33,9 +33,10 @@ from klastroviny.units import (
 )
 
 NOTES_LINES = 16
-# Rows per unit of the contents and the indexes (10–20 A5 pages): bounds the memory a unit
-# takes, however long the bulletin. A chunk typesets its open last page again (see
-# typeset_list), so that shorter chunks cost more time.
+# Rows per unit of the contents and the indexes, 10–20 A5 pages (about 27 contents rows, 43
+# ecosystem index rows or 15 contact rows a page): bounds the memory a unit takes, however
+# long the bulletin. A chunk typesets its open last page again (see typeset_list), so that
+# shorter chunks cost more time.
 CONTENTS_CHUNK = 300
 ECOSYSTEM_CHUNK = 300
 CONTACT_CHUNK = 300

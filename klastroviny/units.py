@@ -12,6 +12,8 @@ import atexit
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -167,21 +169,26 @@ class RenderCache:
 
 
 class Typesetter:
-    """Typesets units through the render cache. `start` hands a batch to worker processes and
-    returns at once, so that this process can typeset other units (`now`) meanwhile: the
-    back matter and the contents while the workers typeset the profiles."""
+    """Typesets units through the render cache, in worker processes: `start` hands the
+    profiles to a pool and returns at once; `now` typesets one unit of the front or back
+    matter in a worker of its own and waits for it. The two run side by side, and this process
+    never holds WeasyPrint's memory (see UNITS_PER_WORKER). With one job, everything is
+    typeset in this process."""
 
     def __init__(self, workers: int, render_cache: RenderCache):
         self.workers = workers
         self.cache = render_cache
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | None = None  # the profiles, QR codes, font subsets
+        self._matter: ProcessPoolExecutor | None = None  # the front and back matter
+        self._matter_units = 0
 
     def __enter__(self) -> Typesetter:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for executor in (self._pool, self._matter):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
 
     def map(self, function, arguments: list[tuple]) -> list:
         """function(*args) for each, in the workers if they have been started."""
@@ -198,27 +205,29 @@ class Typesetter:
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            import weasyprint  # noqa: F401  (loaded once here, before the workers fork)
-
-            import klastroviny.extract  # noqa: F401
-
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = _executor(self.workers, PROFILES_NICENESS)
         return self._pool
 
     def now(self, job: UnitJob) -> UnitResult:
-        """One unit, typeset in this process if it is not in the cache."""
-        return self.start([job], here=True)()[0]
+        """One unit, waited for. Its worker is replaced every UNITS_PER_WORKER units."""
+        if self.workers > 1 and self._matter_units % UNITS_PER_WORKER == 0:
+            if self._matter is not None:
+                self._matter.shutdown()
+            self._matter = _executor(1)
+        self._matter_units += 1
+        return self.start([job], executor=self._matter)()[0]
 
     def start(
         self,
         jobs: list[UnitJob],
         progress: Callable[[int], None] | None = None,
-        here: bool = False,
         sizes: list[int] | None = None,
+        executor: ProcessPoolExecutor | None = None,
     ) -> Callable[[], list[UnitResult]]:
-        """Begin typesetting `jobs`; the returned function waits for their results, in order.
-        Cached units are reused; with one worker (or `here`) the rest are typeset here.
-        `progress` is told how many items (`sizes`: per job, else 1) are done so far."""
+        """Begin typesetting `jobs` (in `executor`, else the pool); the returned function
+        waits for their results, in order. Cached units are reused; with one worker the rest
+        are typeset here. `progress` is told how many items (`sizes`: per job, else 1) are
+        done so far."""
         sizes = sizes or [1] * len(jobs)
         results: dict[int, UnitResult] = {}
         missing = []
@@ -240,13 +249,15 @@ class Typesetter:
         if progress:
             progress(done[0])
         futures = {}
-        if here or self.workers <= 1:
+        if self.workers <= 1:
             for index in missing:
                 results[index] = typeset_unit(jobs[index])
                 one_done(index)
         else:
             for index in missing:
-                future = self._workers().submit(_typeset_into, jobs[index], self.cache.folder)
+                future = (executor or self._workers()).submit(
+                    _typeset_into, jobs[index], self.cache.folder
+                )
                 future.add_done_callback(lambda _, index=index: one_done(index))
                 futures[index] = future
 
@@ -259,6 +270,38 @@ class Typesetter:
             return [results[index] for index in range(len(jobs))]
 
         return collect
+
+
+# The worker of the front and back matter is replaced after this many units. WeasyPrint's
+# memory creeps up with every document (a few MB per chunk of an index), so that one worker
+# typesetting every index of a long bulletin would grow with it; a fresh one is forked from
+# the fork server in milliseconds. (Not done with max_tasks_per_child: in Python 3.11 a pool
+# that replaces its workers can hang, gh-115634.)
+UNITS_PER_WORKER = 8
+# The profiles' workers yield to the worker of the front and back matter: its units follow
+# one another (each starts where the last ended), so it is the longest path of a build; given
+# a core of its own whenever it has work, it is done before the profiles are.
+PROFILES_NICENESS = 10
+_PRELOADED = ["weasyprint", "klastroviny.extract", "klastroviny.units"]
+
+
+def start_workers_early() -> None:
+    """Start the fork server now (it imports WeasyPrint, about a second), while this process
+    reads the issue; workers are then forked from it ready to typeset."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOADED)
+    forkserver.ensure_running()
+
+
+def _executor(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
+    """Worker processes forked from a server that has WeasyPrint loaded, not from this
+    process: they do not carry its memory (the model), nor it theirs."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOADED)
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=os.nice, initargs=(niceness,)
+    )
 
 
 def _refuse_outside_files(results, jobs: list[UnitJob]) -> None:

@@ -4,6 +4,8 @@ still the same bytes whichever way they were made."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from builders import SVG, entry_yaml, make_issue
@@ -11,6 +13,7 @@ from conftest import run_build
 from pdf_fixtures import qpdf_check
 
 import klastroviny.build as build_module
+import klastroviny.units as units
 from klastroviny.errors import KlastrovinyError
 from klastroviny.paginate import PROFILE_BATCH
 
@@ -31,7 +34,8 @@ def cache(tmp_path, monkeypatch):
     return folder
 
 
-def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache):
+def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache, monkeypatch):
+    monkeypatch.setattr(units, "UNITS_PER_WORKER", 1)  # a fresh worker for every unit too
     root = make_issue(tmp_path, entries=_entries(NAMES))
     outputs = []
     for name, options in [
@@ -49,6 +53,23 @@ def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache
     assert cold.units_typeset > 0
     assert warm.units_typeset == 0
     assert warm.units_reused == cold.units_typeset + cold.units_reused
+
+
+def test_the_build_process_leaves_typesetting_to_its_workers(tmp_path):
+    """With workers, WeasyPrint never runs in the build process, so that its memory is the
+    model's, not the typesetter's (peak memory does not grow with the bulletin)."""
+    root = make_issue(tmp_path, entries=_entries(NAMES))
+    script = (
+        "import sys; from pathlib import Path; from klastroviny.build import build_issue; "
+        "from klastroviny.options import BuildOptions; "
+        f"build_issue(Path({str(root)!r}), BuildOptions(jobs=2, output=Path('a.pdf'))); "
+        "print('weasyprint' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False"]
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_editing_one_description_typesets_only_that_profile(tmp_path, cache):

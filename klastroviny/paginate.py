@@ -2,14 +2,16 @@
 cache), check each profile's page budget, assemble the bulletin.
 
 Page numbers follow from the order: the front matter is laid out first to learn its length;
-every profile's page is then known, so the workers typeset the profiles (four to a unit)
-while this process typesets the back matter (chunk by chunk) and the contents with the
-indexes' pages.
+every profile's page is then known, so a pool of workers typesets the profiles (four to a
+unit) while a worker of its own typesets the back matter (chunk by chunk) and the contents
+with the indexes' pages (see units.Typesetter).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
@@ -85,7 +87,7 @@ def typeset_edition(
     qr_cache = render_cache.folder.parent / "qr" if render_cache.folder else None
     with Typesetter(workers, render_cache) as typesetter:
         _prepare_qr_codes(edition, typesetter, qr_cache)
-        started = []  # the profiles, typeset by the workers while this process plans
+        started = []  # the profiles, typeset by the workers while planning goes on
 
         def start_profiles(placed: PagePlan) -> None:
             started.append(_start_profiles(edition, placed, sheets, typesetter, progress, qr_cache))
@@ -112,8 +114,8 @@ def typeset_edition(
 
 
 def _prepare_qr_codes(edition: Edition, typesetter: Typesetter, folder: Path | None) -> None:
-    """Have the workers encode the QR codes not yet in the cache while this process lays out
-    the front matter (see qrcodes.py)."""
+    """Have the profiles' workers encode the QR codes not yet in the cache while the front
+    matter is laid out (see qrcodes.py)."""
     if folder is None:
         return
     codes = qrcodes.missing([qr_data(entry, edition) for entry in edition.entries], folder)
@@ -133,7 +135,16 @@ def _font_programs(units, typesetter: Typesetter, render_cache: RenderCache) -> 
     return dict(zip(needed, programs, strict=True))
 
 
-def _start_profiles(edition, plan, sheets, typesetter, progress, qr_cache):
+def _start_profiles(*args) -> Callable[[], list[Profiles]]:
+    """_hand_over_profiles in a thread: rendering their HTML takes seconds (a few ms a
+    profile), in which the worker of the back matter would wait for its next unit."""
+    thread = ThreadPoolExecutor(1, thread_name_prefix="profiles")
+    handed = thread.submit(_hand_over_profiles, *args)
+    thread.shutdown(wait=False)
+    return lambda: handed.result()()
+
+
+def _hand_over_profiles(edition, plan, sheets, typesetter, progress, qr_cache):
     """The profiles in units of PROFILE_BATCH, handed to the workers; returns the function
     that waits for them. A unit whose sources are unchanged since it was last typeset is taken
     from the cache without even rendering its HTML (what matters on a rebuild of hundreds of
@@ -146,6 +157,8 @@ def _start_profiles(edition, plan, sheets, typesetter, progress, qr_cache):
     results: dict[int, UnitResult] = {}
     jobs: list[tuple[int, UnitJob]] = []
     for index, batch in enumerate(batches):
+        if typesetter.closed:  # the build stopped
+            raise KlastrovinyError("cancelled", "the build stopped")
         name = f"profiles:{batch[0].id}" + (f"…{batch[-1].id}" if len(batch) > 1 else "")
         logos = tuple(entry.logo for entry in batch if entry.logo)
         source = source_digest(shared, *map(repr, batch), files=logos)
@@ -166,7 +179,7 @@ def _start_profiles(edition, plan, sheets, typesetter, progress, qr_cache):
             qr_cache=qr_cache,
         )
         jobs.append((index, job))
-    typesetter.cache.reused += len(results)
+    typesetter.cache.count(reused=len(results))
     ready = sum(len(batches[index]) for index in results)
 
     def count(done: int) -> None:
@@ -228,7 +241,7 @@ def plan_pages(
         source = source_digest(sources, name, repr(plan), str(first_page), repr(open_end))
         cached = typesetter.cache.by_source(source, name)
         if cached is not None:
-            typesetter.cache.reused += 1
+            typesetter.cache.count(reused=1)
             return cached
         part, _, _ = name.partition(":")
         html = render_html(view, plan, part.removeprefix(LENGTH), None, chunk)

@@ -1,8 +1,7 @@
 """QR codes: the profiles' HTML carries a placeholder (render.qr_code) that is replaced by
 segno's vector QR code where the unit is typeset. Encoding one costs about 40 ms, a sixth of a
 profile's time, so the codes are kept in build/.cache/qr/; on a cold build the workers encode
-them while the build process is still laying out the front matter (and they would otherwise
-wait)."""
+them while the front matter is still being laid out (and they would otherwise wait)."""
 
 from __future__ import annotations
 

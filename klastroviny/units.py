@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -106,6 +107,12 @@ class RenderCache:
         self.folder = folder
         self.typeset = 0  # units typeset (not found in the cache) in this build
         self.reused = 0
+        self._counting = threading.Lock()  # the profiles are handed over from a thread
+
+    def count(self, typeset: int = 0, reused: int = 0) -> None:
+        with self._counting:
+            self.typeset += typeset
+            self.reused += reused
 
     def by_source(self, source: str, name: str) -> UnitResult | None:
         """The unit rendered before from the same sources, without rendering its HTML."""
@@ -181,11 +188,13 @@ class Typesetter:
         self._pool: ProcessPoolExecutor | None = None  # the profiles, QR codes, font subsets
         self._matter: ProcessPoolExecutor | None = None  # the front and back matter
         self._matter_units = 0
+        self.closed = False
 
     def __enter__(self) -> Typesetter:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.closed = True
         for executor in (self._pool, self._matter):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
@@ -237,8 +246,7 @@ class Typesetter:
                 results[index] = cached
             else:
                 missing.append(index)
-        self.cache.reused += len(results)
-        self.cache.typeset += len(missing)
+        self.cache.count(typeset=len(missing), reused=len(results))
         done = [sum(sizes[index] for index in results)]
 
         def one_done(index: int) -> None:

@@ -8,7 +8,8 @@ entries, where they take many minutes and gigabytes): "single" prints the page n
 page plan, which it gets without paying for it, "self-contained" lets WeasyPrint find them
 (target-counter); a cold unit build (empty caches); a rebuild after editing one entry's
 description; a rebuild with no change. Peak RSS is that of the largest process of a build
-(the build or one of its workers). cs edition, a5-booklet.
+(the build, the fork server or one of its workers; builds are timed as a process, from
+start to exit). cs edition, a5-booklet.
 """
 
 from __future__ import annotations

@@ -189,6 +189,7 @@ class Typesetter:
         self._matter: ProcessPoolExecutor | None = None  # the front and back matter
         self._matter_units = 0
         self.closed = False
+        self._failed: BaseException | None = None  # by work prepared elsewhere (see fail)
 
     def __enter__(self) -> Typesetter:
         return self
@@ -217,8 +218,14 @@ class Typesetter:
             self._pool = _executor(self.workers, PROFILES_NICENESS)
         return self._pool
 
+    def fail(self, error: BaseException | None) -> None:
+        """Work for these units, prepared in another thread, failed: `now` raises `error`."""
+        self._failed = self._failed or error
+
     def now(self, job: UnitJob) -> UnitResult:
         """One unit, waited for. Its worker is replaced every UNITS_PER_WORKER units."""
+        if self._failed is not None:
+            raise self._failed
         if self.workers > 1 and self._matter_units % UNITS_PER_WORKER == 0:
             if self._matter is not None:
                 self._matter.shutdown()

@@ -135,14 +135,17 @@ def _font_programs(units, typesetter: Typesetter, render_cache: RenderCache) -> 
     return dict(zip(needed, programs, strict=True))
 
 
-def _start_profiles(*args) -> Callable[[], list[Profiles]]:
+def _start_profiles(
+    edition, plan, sheets, typesetter: Typesetter, progress, qr_cache
+) -> Callable[[], list[Profiles]]:
     """_hand_over_profiles in a thread: rendering their HTML takes seconds (a few ms a
     profile), in which the worker of the back matter would wait for its next unit. If it
     fails, the back matter stops at its next unit, so that the error is not reported only
     after all of it."""
-    typesetter = args[3]
     thread = ThreadPoolExecutor(1, thread_name_prefix="profiles")
-    handed = thread.submit(_hand_over_profiles, *args)
+    handed = thread.submit(
+        _hand_over_profiles, edition, plan, sheets, typesetter, progress, qr_cache
+    )
     handed.add_done_callback(lambda done: typesetter.fail(done.exception()))
     thread.shutdown(wait=False)
     return lambda: handed.result()()

@@ -305,18 +305,22 @@ def start_workers_early() -> None:
     reads the issue; workers are then forked from it ready to typeset."""
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOADED)
+    _fork_server()
     forkserver.ensure_running()
 
 
 def _executor(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
     """Worker processes forked from a server that has WeasyPrint loaded, not from this
     process: they do not carry its memory (the model), nor it theirs."""
+    return ProcessPoolExecutor(
+        workers, mp_context=_fork_server(), initializer=os.nice, initargs=(niceness,)
+    )
+
+
+def _fork_server() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOADED)
-    return ProcessPoolExecutor(
-        workers, mp_context=context, initializer=os.nice, initargs=(niceness,)
-    )
+    return context
 
 
 def _refuse_outside_files(results, jobs: list[UnitJob]) -> None:

@@ -43,7 +43,7 @@ from pathlib import Path
 mode, issue, out, cache = sys.argv[1:5]
 start = time.perf_counter()
 if mode == "check":
-    from klastroviny.validate import load_issue
+    from klastroviny.content.validate import load_issue
     load_issue(Path(issue))
 elif mode in ("single", "self-contained"):
     # Everything a single pass does (imports, loading, HTML, WeasyPrint, writing), but not
@@ -53,11 +53,11 @@ elif mode in ("single", "self-contained"):
     import re
     from dataclasses import replace
     import weasyprint  # noqa: F401
-    import klastroviny.units as units
-    from klastroviny.layouts import load_layout
-    from klastroviny.paginate import plan_pages, stylesheets
-    from klastroviny.render import Edition, render_html
-    from klastroviny.validate import load_issue
+    import klastroviny.typeset.units as units
+    from klastroviny.render.layouts import load_layout
+    from klastroviny.compose import plan_pages, stylesheets
+    from klastroviny.render.html import Edition, render_html
+    from klastroviny.content.validate import load_issue
     issue_model, _ = load_issue(Path(issue))
     edition = Edition(issue_model, "cs", load_layout(issue_model.layout, issue_model.root))
     planning = time.perf_counter()

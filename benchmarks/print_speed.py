@@ -18,10 +18,10 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from klastroviny.build import build_issue
-from klastroviny.imposition import impose_booklet
 from klastroviny.options import BuildOptions
-from klastroviny.preflight import preflight
-from klastroviny.prepress import PrintSettings, make_print_master
+from klastroviny.press.imposition import impose_booklet
+from klastroviny.press.master import PrintSettings, make_print_master
+from klastroviny.press.preflight import preflight
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "2022-09-prague"
 

@@ -15,14 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from klastroviny.compose import metadata, typeset_edition
+from klastroviny.content.validate import load_issue
 from klastroviny.errors import KlastrovinyError, Report
-from klastroviny.fonts import check_glyphs
-from klastroviny.layouts import load_layout
 from klastroviny.options import BuildOptions
-from klastroviny.paginate import metadata, typeset_edition
-from klastroviny.render import Edition
-from klastroviny.units import RenderCache, start_workers_early
-from klastroviny.validate import load_issue
+from klastroviny.render.html import Edition
+from klastroviny.render.layouts import load_layout
+from klastroviny.text.glyphs import check_glyphs
+from klastroviny.typeset.units import RenderCache, start_workers_early
 from klastroviny.write import write_atomically
 
 CACHE_DIR = Path("build") / ".cache"  # units/, entries/, fonts/, qr/: safe to delete
@@ -76,7 +76,7 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
                 stem += "-print"
             files.append((lang, options.output or out_dir / f"{stem}.pdf", pdf, pages))
             if options.booklet:
-                from klastroviny.imposition import impose_booklet  # pypdf: only when asked
+                from klastroviny.press.imposition import impose_booklet  # pypdf: only when asked
 
                 booklet = impose_booklet(pdf)
                 files.append((lang, out_dir / f"{stem}-booklet.pdf", booklet, pages // 2))
@@ -91,7 +91,7 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
 
 def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOptions) -> bytes:
     """CMYK PDF/X with bleed; refuses a page count the binder cannot bind."""
-    from klastroviny.prepress import DEFAULT_ICC, PrintSettings, make_print_master
+    from klastroviny.press.master import DEFAULT_ICC, PrintSettings, make_print_master
 
     multiple = edition.layout.pages_multiple
     if pages % multiple:

@@ -51,7 +51,7 @@ def check(ctx: click.Context, issue_dir: Path, strict: bool) -> None:
     """
 
     def run() -> None:
-        from klastroviny.validate import load_issue
+        from klastroviny.content.validate import load_issue
 
         issue, report = load_issue(issue_dir)
         print_report(report)
@@ -281,9 +281,9 @@ def preflight(ctx, pdf: Path, layout, as_json) -> None:
     def run() -> None:
         import json
 
-        from klastroviny.layouts import load_layout
-        from klastroviny.preflight import UnreadablePdf
-        from klastroviny.preflight import preflight as check_pdf
+        from klastroviny.press.preflight import UnreadablePdf
+        from klastroviny.press.preflight import preflight as check_pdf
+        from klastroviny.render.layouts import load_layout
 
         trim, multiple = None, None
         if layout:
@@ -328,7 +328,7 @@ def package(
 
     def run() -> None:
         from klastroviny.options import BuildOptions
-        from klastroviny.package import make_package
+        from klastroviny.press.package import make_package
 
         options = BuildOptions(
             lang=lang,

@@ -26,7 +26,7 @@ from pypdf.generic import (
     RectangleObject,
 )
 
-from klastroviny.prepress import PrintSettings, finish_pdfx
+from klastroviny.press.master import PrintSettings, finish_pdfx
 
 MM = 72 / 25.4
 A5 = (148, 210)

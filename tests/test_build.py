@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from conftest import flat, run_build
 from pypdf import PdfReader
 
-from klastroviny import vocabulary
 from klastroviny.cli import cli
-from klastroviny.collation import sort_key
+from klastroviny.content import vocabulary
 from klastroviny.errors import KlastrovinyError
+from klastroviny.text.collation import sort_key
 
 # --- contents, profiles, folios ---------------------------------------------------------------
 

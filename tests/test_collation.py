@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import entry_yaml
 
-from klastroviny.collation import index_headings, ordered_entries, sort_key, sorted_by
+from klastroviny.text.collation import index_headings, ordered_entries, sort_key, sorted_by
 
 
 def czech(words):

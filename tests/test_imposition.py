@@ -16,7 +16,7 @@ from pdf_fixtures import A5, numbered_pages_pdf, qpdf_check
 from pypdf import PdfReader
 
 from klastroviny.errors import KlastrovinyError
-from klastroviny.imposition import impose_booklet, spread_order
+from klastroviny.press.imposition import impose_booklet, spread_order
 
 PT_PER_MM = 72 / 25.4
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from builders import entry_yaml
 
+from klastroviny.content.validate import load_issue
 from klastroviny.errors import KlastrovinyError, Report
-from klastroviny.fonts import check_glyphs
-from klastroviny.layouts import load_layout
-from klastroviny.render import Edition, render_html
+from klastroviny.render.html import Edition, render_html
+from klastroviny.render.layouts import load_layout
 from klastroviny.resources import ASSETS_DIR
-from klastroviny.typeset import SandboxFetcher
-from klastroviny.validate import load_issue
+from klastroviny.text.glyphs import check_glyphs
+from klastroviny.typeset.sandbox import SandboxFetcher
 
 
 def _edition(root: Path, lang: str = "cs") -> Edition:

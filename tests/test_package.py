@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from klastroviny.cli import cli
 from klastroviny.errors import KlastrovinyError
 from klastroviny.options import BuildOptions
-from klastroviny.package import make_package
+from klastroviny.press.package import make_package
 
 FILES = [
     "JOB-TICKET.txt",
@@ -140,7 +140,7 @@ def test_a_failed_rebuild_leaves_the_previous_package_untouched(packaged, monkey
     def fail(*args, **kwargs):
         raise KlastrovinyError("print", "Ghostscript failed (simulated)")
 
-    monkeypatch.setattr("klastroviny.package.build_issue", fail)
+    monkeypatch.setattr("klastroviny.press.package.build_issue", fail)
     with pytest.raises(KlastrovinyError, match="simulated"):
         package(issue_dir, out)
     assert {p.name: p.read_bytes() for p in made.folder.iterdir()} == before
@@ -158,15 +158,15 @@ def fake_build(issue_dir, options):
 
 
 def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path, monkeypatch):
-    from klastroviny.preflight import PreflightReport
+    from klastroviny.press.preflight import PreflightReport
 
     asked = []
     monkeypatch.setattr(
-        "klastroviny.package.build_issue",
+        "klastroviny.press.package.build_issue",
         lambda issue_dir, options: asked.append(options) or fake_build(issue_dir, options),
     )
     monkeypatch.setattr(
-        "klastroviny.package.preflight", lambda path, *_: PreflightReport(str(path), "1.3", 8)
+        "klastroviny.press.package.preflight", lambda path, *_: PreflightReport(str(path), "1.3", 8)
     )
     icc = tmp_path / "PSOcoated_v3.icc"
     icc.write_bytes(b"a profile")
@@ -184,15 +184,15 @@ def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path
 def test_a_package_whose_preflight_fails_is_not_made(tmp_path, monkeypatch):
     """The build has written the master into the staging folder when preflight refuses it:
     no print/ folder, no zip, no staging folder is left."""
-    from klastroviny.preflight import PreflightReport
+    from klastroviny.press.preflight import PreflightReport
 
     def failing(path, trim, multiple):
         report = PreflightReport(str(path), "1.6", 8)
         report.add("fonts", "error", "font X is not embedded", [3])
         return report
 
-    monkeypatch.setattr("klastroviny.package.build_issue", fake_build)
-    monkeypatch.setattr("klastroviny.package.preflight", failing)
+    monkeypatch.setattr("klastroviny.press.package.build_issue", fake_build)
+    monkeypatch.setattr("klastroviny.press.package.preflight", failing)
     out = tmp_path / "out"
     with pytest.raises(KlastrovinyError, match="fails preflight"):
         package(make_issue(tmp_path), out)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from klastroviny.cli import cli
-from klastroviny.preflight import UnreadablePdf, preflight
+from klastroviny.press.preflight import UnreadablePdf, preflight
 
 A5_BOOKLET = ("--layout", "a5-booklet")
 ALL_CHECKS = {

@@ -25,10 +25,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ContentStream, IndirectObject, RectangleObject
 
 from klastroviny.cli import cli
+from klastroviny.content.validate import load_issue
 from klastroviny.errors import KlastrovinyError
-from klastroviny.layouts import ecosystem_colours
-from klastroviny.prepress import DEFAULT_ICC
-from klastroviny.validate import load_issue
+from klastroviny.press.master import DEFAULT_ICC
+from klastroviny.render.layouts import ecosystem_colours
 
 PT_PER_MM = 72 / 25.4
 A5_MM = (148, 210)
@@ -538,7 +538,7 @@ def test_two_builds_of_the_print_master_are_byte_identical(
 
 def test_a_page_count_the_binder_cannot_bind_fails_the_build(tmp_path, monkeypatch, build):
     """Without notes pages the one-entry issue has 7 pages, which cannot be saddle-stitched."""
-    monkeypatch.setattr("klastroviny.paginate.notes_pages_needed", lambda pages, multiple: 0)
+    monkeypatch.setattr("klastroviny.compose.notes_pages_needed", lambda pages, multiple: 0)
     issue_dir = build()
     out = tmp_path / "out"
     with pytest.raises(KlastrovinyError) as raised:
@@ -567,7 +567,7 @@ def test_the_master_depends_neither_on_where_the_profile_lies_nor_on_the_clock(
     Ghostscript stamps its output with the time (or SOURCE_DATE_EPOCH); none of that is left."""
     from pdf_fixtures import html_pdf, pages_html
 
-    from klastroviny.prepress import PrintSettings, make_print_master
+    from klastroviny.press.master import PrintSettings, make_print_master
 
     source = html_pdf(pages_html(4))
     masters = []
@@ -583,10 +583,10 @@ def test_the_master_depends_neither_on_where_the_profile_lies_nor_on_the_clock(
 
 
 def test_a_missing_profile_or_ghostscript_is_a_clear_error(tmp_path, monkeypatch):
-    from klastroviny.prepress import PrintSettings, convert_to_cmyk
+    from klastroviny.press.master import PrintSettings, convert_to_cmyk
 
     with pytest.raises(KlastrovinyError, match="no ICC profile at"):
         convert_to_cmyk(b"%PDF-1.7", PrintSettings(icc=tmp_path / "missing.icc"))
-    monkeypatch.setattr("klastroviny.prepress.shutil.which", lambda name: None)
+    monkeypatch.setattr("klastroviny.press.master.shutil.which", lambda name: None)
     with pytest.raises(KlastrovinyError, match="Ghostscript"):
         convert_to_cmyk(b"%PDF-1.7", PrintSettings())

@@ -14,10 +14,10 @@ from builders import ENTRY_FIELDS, ISSUE_FIELDS, SVG, entry_yaml, make_issue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from klastroviny.content.model import Issue
+from klastroviny.content.validate import CONTACT_FIELDS, load_issue
 from klastroviny.errors import Severity
-from klastroviny.model import Issue
-from klastroviny.typography import craft
-from klastroviny.validate import CONTACT_FIELDS, load_issue
+from klastroviny.text.typography import craft
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from builders import contact_yaml, entry_yaml, make_issue
 
-from klastroviny.layouts import load_layout
-from klastroviny.render import Edition, render_html
-from klastroviny.validate import load_issue
+from klastroviny.content.validate import load_issue
+from klastroviny.render.html import Edition, render_html
+from klastroviny.render.layouts import load_layout
 
 NBSP = "\u00a0"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from klastroviny import validate, vocabulary
+from klastroviny.content import validate, vocabulary
 from klastroviny.resources import PROJECT_ROOT, SCHEMAS_DIR
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

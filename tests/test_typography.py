@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from klastroviny.typography import NBSP, craft, format_date, format_number, format_phone
+from klastroviny.text.typography import NBSP, craft, format_date, format_number, format_phone
 
 _ = NBSP
 

@@ -13,9 +13,9 @@ from conftest import run_build
 from pdf_fixtures import qpdf_check
 
 import klastroviny.build as build_module
-import klastroviny.units as units
+import klastroviny.typeset.units as units
+from klastroviny.compose import PROFILE_BATCH
 from klastroviny.errors import KlastrovinyError
-from klastroviny.paginate import PROFILE_BATCH
 
 NAMES = ["Alfa klastr", "Beta klastr", "Gama klastr"]
 
@@ -124,7 +124,7 @@ def test_the_assembled_bulletin_is_a_sound_pdf_with_one_program_per_font(sample_
 def test_a_rebuild_renders_only_the_html_of_what_changed(tmp_path, cache, monkeypatch):
     """Unchanged units are found by their sources, without rendering their HTML; editing a
     description changes neither the front nor the back matter (they do not print it)."""
-    import klastroviny.paginate as paginate
+    import klastroviny.compose as paginate
 
     root = make_issue(tmp_path, entries=_entries(NAMES))
     run_build(root, lang="cs", output=tmp_path / "a.pdf")
@@ -185,11 +185,11 @@ def test_the_contents_and_the_indexes_in_chunks_have_the_pages_of_one_document(
 ):
     """Each chunk of the contents or of an index leaves its last page to the next: the rows
     fall on the same pages as when the list is typeset whole."""
-    import klastroviny.paginate as paginate
-    from klastroviny.layouts import load_layout
-    from klastroviny.render import Edition
-    from klastroviny.units import RenderCache, Typesetter
-    from klastroviny.validate import load_issue
+    import klastroviny.compose as paginate
+    from klastroviny.content.validate import load_issue
+    from klastroviny.render.html import Edition
+    from klastroviny.render.layouts import load_layout
+    from klastroviny.typeset.units import RenderCache, Typesetter
 
     names = [f"Klastr číslo {index} pro zkoušku obsahu" for index in range(45)]
     issue, _ = load_issue(make_issue(tmp_path, entries=_entries(names)))
@@ -225,11 +225,11 @@ def test_a_damaged_cache_is_typeset_again(tmp_path, cache):
 
 def test_a_logo_that_cannot_be_drawn_is_blamed_on_its_entry_in_a_unit_of_profiles(tmp_path):
     """Profiles share a unit: WeasyPrint's message names the logo, and so its entry."""
-    from klastroviny.layouts import load_layout
-    from klastroviny.paginate import Profiles, _check_images
-    from klastroviny.render import Edition
-    from klastroviny.units import UnitResult
-    from klastroviny.validate import load_issue
+    from klastroviny.compose import Profiles, _check_images
+    from klastroviny.content.validate import load_issue
+    from klastroviny.render.html import Edition
+    from klastroviny.render.layouts import load_layout
+    from klastroviny.typeset.units import UnitResult
 
     entries = {
         name: entry_yaml(name=f'"Klastr {name}"', logo=f"logos/{name}.svg")

@@ -16,16 +16,16 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 
-from klastroviny import qrcodes
-from klastroviny.assemble import Bookmark, assemble, fonts_used
-from klastroviny.embedding import font_program
+from klastroviny.content.model import Entry, Text
 from klastroviny.errors import KlastrovinyError, Location, Report
-from klastroviny.layouts import Layout, ecosystem_colours, wording
-from klastroviny.model import Entry, Text
 from klastroviny.options import BuildOptions
-from klastroviny.render import Chunk, Edition, PagePlan, qr_data, render_html
-from klastroviny.typeset import LINE_MM
-from klastroviny.units import (
+from klastroviny.pdf.assemble import Bookmark, assemble, fonts_used
+from klastroviny.pdf.font_subsets import font_program
+from klastroviny.render import qrcodes
+from klastroviny.render.html import Chunk, Edition, PagePlan, qr_data, render_html
+from klastroviny.render.layouts import Layout, ecosystem_colours, wording
+from klastroviny.typeset.sandbox import LINE_MM
+from klastroviny.typeset.units import (
     ROW,
     RenderCache,
     Typesetter,
@@ -462,7 +462,8 @@ def metadata(edition: Edition) -> dict[str, str]:
     title = text(issue.title) + (f" {issue.number}" if issue.number else "")
     if issue.subtitle:
         title += f" – {text(issue.subtitle)}"
-    from klastroviny import typography, vocabulary
+    from klastroviny.content import vocabulary
+    from klastroviny.text import typography
 
     subject = (f"{text(issue.event)}, " if issue.event else "") + typography.format_date(
         issue.date, lang

@@ -21,13 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from klastroviny import qrcodes
-from klastroviny.digests import code_digest, file_digest, fonts_digest, store
+from klastroviny.caching import code_digest, file_digest, fonts_digest, store
 from klastroviny.errors import KlastrovinyError, Location, Report
-from klastroviny.fragments import Fragment
-from klastroviny.layouts import Layout
+from klastroviny.pdf.fragments import Fragment
+from klastroviny.render import qrcodes
+from klastroviny.render.layouts import Layout
 from klastroviny.resources import ASSETS_DIR
-from klastroviny.typeset import PX_PER_MM, SandboxFetcher, _listening
+from klastroviny.typeset.sandbox import PX_PER_MM, SandboxFetcher, _listening
 
 _SOURCES = re.compile(r'\bsrc="issue:([^"]+)"')  # files of the issue a unit shows
 ROW = "row-"  # ids of the rows of a long list: where a chunk of it may resume
@@ -297,7 +297,7 @@ UNITS_PER_WORKER = 8
 # one another (each starts where the last ended), so it is the longest path of a build; given
 # a core of its own whenever it has work, it is done before the profiles are.
 PROFILES_NICENESS = 10
-_PRELOADED = ["weasyprint", "klastroviny.extract", "klastroviny.units"]
+_PRELOADED = ["weasyprint", "klastroviny.pdf.extract", "klastroviny.typeset.units"]
 
 
 def start_workers_early() -> None:
@@ -350,7 +350,7 @@ def _typeset_into(job: UnitJob, cache_folder: Path | None) -> UnitResult:
 
 def typeset_unit(job: UnitJob) -> UnitResult:
     """Typeset one unit with WeasyPrint (in a worker process, or in-process)."""
-    from klastroviny.extract import make_fragment
+    from klastroviny.pdf.extract import make_fragment
 
     document, pdf, warnings, refused = typeset_document(job)
     pages = len(document.pages)

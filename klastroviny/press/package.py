@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from klastroviny.build import build_issue
+from klastroviny.content.validate import load_issue
 from klastroviny.errors import KlastrovinyError
-from klastroviny.layouts import load_layout
 from klastroviny.options import BuildOptions
-from klastroviny.preflight import preflight
-from klastroviny.prepress import PDFX
-from klastroviny.typography import format_date
-from klastroviny.validate import load_issue
+from klastroviny.press.master import PDFX
+from klastroviny.press.preflight import preflight
+from klastroviny.render.layouts import load_layout
+from klastroviny.text.typography import format_date
 
 PAPER = {
     "A5": "cover 250 g/m² gloss coated, inside 115 g/m² matt coated",

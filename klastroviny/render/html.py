@@ -14,11 +14,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from klastroviny import markup, qrcodes, typography, vocabulary
-from klastroviny.collation import ordered_entries, sort_key
+from klastroviny.content import vocabulary
+from klastroviny.content.model import Contact, Entry, Issue, Text, TextList
 from klastroviny.errors import KlastrovinyError, Location, Report
-from klastroviny.layouts import Layout, ecosystem_colours, wording
-from klastroviny.model import Contact, Entry, Issue, Text, TextList
+from klastroviny.render import qrcodes
+from klastroviny.render.layouts import Layout, ecosystem_colours, wording
+from klastroviny.text import markup, typography
+from klastroviny.text.collation import ordered_entries, sort_key
 
 
 @dataclass(frozen=True)

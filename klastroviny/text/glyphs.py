@@ -6,8 +6,8 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+from klastroviny.content.model import Issue, Text, TextList
 from klastroviny.errors import Location, Report
-from klastroviny.model import Issue, Text, TextList
 from klastroviny.resources import FONTS_DIR
 
 MAX_MISSING_SHOWN = 5  # characters reported one by one per field; the rest are counted

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from klastroviny.digests import code_digest, store
+from klastroviny.caching import code_digest, store
 
 PLACEHOLDER = re.compile(
     r'<svg class="qr-code" data-qr="([A-Za-z0-9+/=]*)" data-qr-black="(cmyk|rgb)"></svg>'

@@ -15,8 +15,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from klastroviny.fragments import PARENT, REFERENCE, Fragment, refers
-from klastroviny.units import UnitResult
+from klastroviny.pdf.fragments import PARENT, REFERENCE, Fragment, refers
+from klastroviny.typeset.units import UnitResult
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 OBJECTS_PER_STREAM = 200

@@ -20,9 +20,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from klastroviny.embedding import bundled_font
-from klastroviny.fragments import PARENT, FontUse, Fragment
-from klastroviny.render import UNIT_LINK
+from klastroviny.pdf.font_subsets import bundled_font
+from klastroviny.pdf.fragments import PARENT, FontUse, Fragment
+from klastroviny.render.html import UNIT_LINK
 
 FONT_FILES = ("/FontFile2", "/FontFile3")
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import icu
 
-from klastroviny.model import Entry, Issue
+from klastroviny.content.model import Entry, Issue
 
 T = TypeVar("T")
 

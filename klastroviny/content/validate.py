@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from klastroviny import logos, markup, vocabulary
-from klastroviny.digests import code_digest, file_digest, store
+from klastroviny.caching import code_digest, file_digest, store
+from klastroviny.content import logos, vocabulary
+from klastroviny.content.load import Document, entry_files, node_location, read_document, unreadable
+from klastroviny.content.model import Contact, Entry, Issue, Label, Text, TextList
 from klastroviny.errors import Location, Report
-from klastroviny.load import Document, entry_files, node_location, read_document, unreadable
-from klastroviny.model import Contact, Entry, Issue, Label, Text, TextList
 from klastroviny.resources import layout_names
+from klastroviny.text import markup
 
 ISSUE_FIELDS = {
     "title": True,

@@ -12,7 +12,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from klastroviny.digests import code_digest, file_digest, store
+from klastroviny.caching import code_digest, file_digest, store
 from klastroviny.resources import FONTS_DIR
 
 

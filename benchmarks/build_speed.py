@@ -25,6 +25,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2022-09-prague"
+sys.path.insert(0, str(ROOT / "tests"))
+from builders import synthetic_issue as make_issue  # noqa: E402
+
 SINGLE_UP_TO = 800
 
 # A build, which RUNNER runs in a process of its own (see there).
@@ -43,7 +46,7 @@ from pathlib import Path
 mode, issue, out, cache = sys.argv[1:5]
 start = time.perf_counter()
 if mode == "check":
-    from klastroviny.content.validate import load_issue
+    from klastroviny.content.issue_file import load_issue
     load_issue(Path(issue))
 elif mode in ("single", "self-contained"):
     # Everything a single pass does (imports, loading, HTML, WeasyPrint, writing), but not
@@ -51,22 +54,42 @@ elif mode in ("single", "self-contained"):
     # prints no number from that plan: WeasyPrint finds every page number itself
     # (target-counter), as a one-pass tool must, laying out the contents twice.
     import re
-    from dataclasses import replace
     import weasyprint  # noqa: F401
-    import klastroviny.typeset.units as units
+    from klastroviny.bulletin import parts
+    from klastroviny.bulletin.edition import Edition
+    from klastroviny.bulletin.plan import PagePlan
+    from klastroviny.compose import Composer
+    from klastroviny.content.issue_file import load_issue
+    from klastroviny.render.html import render_unit
     from klastroviny.render.layouts import load_layout
-    from klastroviny.compose import plan_pages, stylesheets
-    from klastroviny.render.html import Edition, render_html
-    from klastroviny.content.validate import load_issue
+    from klastroviny.render.stylesheets import stylesheets
+    from klastroviny.typeset import units
+    from klastroviny.typeset.render_cache import RenderCache
+    from klastroviny.typeset.workers import Typesetter
+
+    class OneDocument(PagePlan):
+        def link(self, anchor):
+            return f"#{anchor}"
+
     issue_model, _ = load_issue(Path(issue))
     edition = Edition(issue_model, "cs", load_layout(issue_model.layout, issue_model.root))
     planning = time.perf_counter()
-    with units.Typesetter(2, units.RenderCache(Path(cache) / "units")) as typesetter:
-        plan, _, _ = plan_pages(edition, stylesheets(edition.layout, edition), typesetter)
+    with Typesetter(2, RenderCache(Path(cache) / "units")) as typesetter:
+        plan, _, _ = Composer(edition, stylesheets(edition), typesetter, None, print).plan()
     units._PARSED.clear()  # the single pass parses the stylesheets itself
     start += time.perf_counter() - planning
-    sheets = stylesheets(edition.layout, edition)
-    html = render_html(edition, replace(plan, single_document=True), "all")
+    plan = OneDocument(plan.front_pages, plan.profile_pages, plan.order, plan.starts)
+    bodies = []
+    for matter in (parts.FRONT, parts.PROFILES, parts.BACK):
+        for unit in parts.units(edition.parts, matter):
+            entries = edition.entries if matter == parts.PROFILES else ()
+            html = render_unit(edition, plan, unit, entries)
+            head, tag, body = re.split(r"(<body[^>]*>)", html, 1)
+            bodies.append(body.split("</body>")[0])
+    html = head + tag + "".join(bodies) + "</body></html>"
+    first = Path(out).with_suffix(".first.css")  # profiles start on a left page
+    first.write_text(f"#entry-{edition.entries[0].id} {{ break-before: left; }}\n")
+    sheets = (*stylesheets(edition), (str(first), first.read_text()))
     if mode == "self-contained":
         html, rows = re.subn(r'(<a class="ci-page" href="#[^"]*">)\d+(</a>)', r"\1\2", html)
         assert rows, "the contact index template changed: update this benchmark"
@@ -77,7 +100,7 @@ elif mode in ("single", "self-contained"):
             ".ci-page::after { content: target-counter(attr(href url), page); }\n"
         )
         sheets = (*sheets, (str(numbers), numbers.read_text()))
-    job = units.UnitJob("all", html, sheets, edition.layout, edition.issue.root, 1)
+    job = units.UnitJob("one-document", html, sheets, edition.layout, edition.issue.root, 1)
     Path(out).write_bytes(units.typeset_document(job)[1])
 else:
     # The build's workers are the fork server's children, and the fork server outlives the
@@ -96,27 +119,6 @@ rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"seconds": elapsed, "rss_mb": rss / 1024}))
 """
-
-
-def make_issue(folder: Path, count: int) -> Path:
-    """N entries cloned from the sample's, renamed so that names stay unique."""
-    issue = folder / f"synthetic-{count}"
-    (issue / "entries").mkdir(parents=True)
-    shutil.copy(SAMPLE / "issue.yaml", issue / "issue.yaml")
-    shutil.copytree(SAMPLE / "logos", issue / "logos")
-    templates = sorted((SAMPLE / "entries").glob("*.yaml"))
-    for index in range(count):
-        source = templates[index % len(templates)]
-        entry = yaml.safe_load(source.read_text(encoding="utf-8"))
-        name = entry["name"]
-        entry["name"] = (
-            {lang: f"{text} {index:04d}" for lang, text in name.items()}
-            if isinstance(name, dict)
-            else f"{name} {index:04d}"
-        )
-        target = issue / "entries" / f"e{index:04d}-{source.stem}.yaml"
-        target.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
-    return issue
 
 
 def run(mode: str, issue: Path, out: Path, cache: Path) -> dict:

@@ -1,9 +1,9 @@
 """build_issue: the whole pipeline, stage by stage.
 
-load + model (validate.py) → text craft (typography, collation) → render (Jinja → HTML) →
-typeset (WeasyPrint, unit by unit: paginate.py, units.py) → assemble and post-process (pypdf,
-Ghostscript for print) → write (atomic). Everything is read, validated and rendered before
-anything is written.
+content (YAML → the checked model) → text craft (typography, collation) → bulletin (parts,
+page plan) → render (Jinja → HTML) → typeset (WeasyPrint, unit by unit) → pdf (assembly) →
+press (print master, booklet) → write (atomic). compose.py runs one edition through the middle
+stages. Everything is read, validated and rendered before anything is written.
 """
 
 from __future__ import annotations
@@ -11,21 +11,24 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from klastroviny.compose import metadata, typeset_edition
-from klastroviny.content.validate import load_issue
-from klastroviny.errors import KlastrovinyError, Report
+from klastroviny.bulletin.edition import Edition
+from klastroviny.bulletin.outline import metadata
+from klastroviny.bulletin.parts import PARTS
+from klastroviny.caching import cache_folder
+from klastroviny.compose import compose_edition
+from klastroviny.content.issue_file import load_issue
+from klastroviny.errors import KlastrovinyError, Report, display_path
 from klastroviny.options import BuildOptions
-from klastroviny.render.html import Edition
 from klastroviny.render.layouts import load_layout
 from klastroviny.text.glyphs import check_glyphs
-from klastroviny.typeset.units import RenderCache, start_workers_early
+from klastroviny.typeset.render_cache import RenderCache
+from klastroviny.typeset.workers import start_workers_early
 from klastroviny.write import write_atomically
-
-CACHE_DIR = Path("build") / ".cache"  # units/, entries/, fonts/, qr/: safe to delete
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,9 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     options = options or BuildOptions()
     if (options.jobs or os.cpu_count() or 1) > 1:
         start_workers_early()
-    cache = None if options.no_cache else CACHE_DIR / "entries"
-    issue, report = load_issue(Path(issue_dir), cache)
+    out_dir = output_folder(Path(issue_dir), options)
+    cache = None if options.no_cache else options.cache_dir or cache_folder(out_dir)
+    issue, report = load_issue(Path(issue_dir), cache / "entries" if cache else None)
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; nothing was built", report)
     _fail_on_strict(report, options)
@@ -62,13 +66,12 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     if glyphs.errors:
         raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
 
-    out_dir = options.out_dir or Path("build") / issue.slug
-    render_cache = RenderCache(None if options.no_cache else CACHE_DIR / "units")
+    render_cache = RenderCache(cache / "units" if cache else None)
     files = []  # (lang, path, bytes, pages): everything is made before anything is written
     with source_date_epoch(issue.date):
         for lang in languages:
-            edition = Edition(issue, lang, layout, print_mode=options.print_master)
-            pdf, pages = typeset_edition(edition, report, options, render_cache)
+            edition = Edition(issue, lang, layout, options.print_master, options.parts or PARTS)
+            pdf, pages = compose_edition(edition, report, options, render_cache)
             _fail_on_strict(report, options)
             stem = f"{issue.slug}-{lang}"
             if options.print_master:
@@ -87,6 +90,11 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
         write_atomically(path, data)
         result.outputs.append(EditionOutput(lang, path, pages))
     return result
+
+
+def output_folder(issue_dir: Path, options: BuildOptions) -> Path:
+    """Where an issue's outputs go, and so its caches: --out-dir, else build/<slug>/."""
+    return options.out_dir or Path("build") / issue_dir.resolve().name
 
 
 def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOptions) -> bytes:
@@ -136,3 +144,37 @@ def source_date_epoch(day: dt.date):
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Path]:
+    """Remove what klastroviny wrote for an issue — its PDFs, the print package and the
+    caches — and the output folder if that leaves it empty; nothing else in it. Returns
+    what was removed."""
+    issue_dir, options = Path(issue_dir), options or BuildOptions()
+    if not (issue_dir / "issue.yaml").is_file():
+        raise KlastrovinyError("usage", f"{display_path(issue_dir)} is not an issue folder")
+    folder = output_folder(issue_dir, options)
+    slug = issue_dir.resolve().name
+    targets = [
+        *sorted(folder.glob(f"{slug}-*.pdf")),
+        folder / f"{slug}-print.zip",
+        folder / "print",
+        options.cache_dir or cache_folder(folder),
+    ]
+    removed = []
+    try:
+        for path in targets:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+            else:
+                continue
+            removed.append(path)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    except OSError as error:
+        raise KlastrovinyError(
+            "output", f"cannot remove {error.filename}: {error.strerror}"
+        ) from None
+    return removed

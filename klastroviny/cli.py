@@ -1,6 +1,8 @@
 """The command line: parses flags, calls the library, turns our errors into clean messages.
 
-Heavy imports (WeasyPrint) happen inside the commands so that --help is instant.
+Heavy imports (WeasyPrint) happen inside the commands so that --help is instant. Over 400
+lines because each command's options are declared here, flat, next to the command; the work
+is in the library.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def check(ctx: click.Context, issue_dir: Path, strict: bool) -> None:
     """
 
     def run() -> None:
-        from klastroviny.content.validate import load_issue
+        from klastroviny.content.issue_file import load_issue
 
         issue, report = load_issue(issue_dir)
         print_report(report)
@@ -165,7 +167,9 @@ JOBS = click.option(
     help="Worker processes; default: the number of CPUs.",
 )
 NO_CACHE = click.option(
-    "--no-cache", is_flag=True, help="Ignore the render cache under build/.cache/."
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the caches (.cache/ in the output folder).",
 )
 
 
@@ -347,6 +351,29 @@ def package(
         for name in made.files:
             click.echo(f"{made.folder / name}")
         click.echo(f"{made.archive}")
+
+    guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@OUT_DIR
+@click.pass_context
+def clean(ctx, issue_dir: Path, out_dir) -> None:
+    """Remove an issue's outputs and caches: its PDFs, the print package and .cache/ in its
+    output folder (build/<slug>/ or --out-dir). Nothing else there is touched.
+    """
+
+    def run() -> None:
+        from klastroviny.build import clean_issue
+        from klastroviny.errors import display_path
+        from klastroviny.options import BuildOptions
+
+        removed = clean_issue(issue_dir, BuildOptions(out_dir=out_dir))
+        for path in removed:
+            click.echo(f"removed {display_path(path)}")
+        if not removed:
+            click.echo("nothing to remove")
 
     guarded(ctx, run)
 

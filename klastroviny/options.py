@@ -20,5 +20,7 @@ class BuildOptions:
     pdfx: str = "x-4"  # x-4 | x-1a
     icc: Path | None = None  # the printer's CMYK profile; default: the bundled FOGRA39 one
     jobs: int | None = None  # worker processes; unset = CPU count
-    no_cache: bool = False  # ignore the render cache under build/.cache/
+    no_cache: bool = False  # neither read nor write the caches
+    cache_dir: Path | None = None  # unset = .cache/ in the output folder (see caching.py)
+    parts: tuple | None = None  # the bulletin's parts (bulletin/parts.py); unset = PARTS
     progress: Callable[[str, int, int], None] | None = None  # (edition, done, total)

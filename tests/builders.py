@@ -22,9 +22,13 @@ Values are raw YAML text; a value starting with a newline is a block.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from klastroviny.errors import Problem, Report
+
+# The repository (issues/, docs/, README.md): the package, once installed, knows nothing of it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ISSUE_FIELDS = {
     "title": "KLASTROVINY",
@@ -128,3 +132,44 @@ def render(problem: Problem, root: Path) -> str:
 def rendered(report: Report, root: Path) -> list[str]:
     """Every problem of the report, in the printed order."""
     return [render(problem, root) for problem in report.sorted()]
+
+
+def bulletin_html(edition) -> str:
+    """The HTML of every unit of an edition, as the build renders them (page numbers from a
+    provisional plan: the front matter taken as three pages), one after the other."""
+    from klastroviny.bulletin import parts
+    from klastroviny.bulletin.plan import PagePlan
+    from klastroviny.render.html import render_unit
+
+    plan = PagePlan(3, edition.layout.profile_pages, tuple(e.id for e in edition.entries))
+    html = []
+    for matter in (parts.FRONT, parts.PROFILES, parts.BACK):
+        for unit in parts.units(edition.parts, matter):
+            entries = edition.entries if matter == parts.PROFILES else ()
+            html.append(render_unit(edition, plan, unit, entries=entries))
+    return "\n".join(html)
+
+
+def synthetic_issue(folder: Path, count: int) -> Path:
+    """An issue of `count` entries cloned from the sample's, renamed so that names stay
+    unique (for tests of big issues and the benchmark)."""
+    import yaml
+
+    sample = PROJECT_ROOT / "issues" / "2022-09-prague"
+    issue = folder / f"synthetic-{count}"
+    (issue / "entries").mkdir(parents=True)
+    shutil.copy(sample / "issue.yaml", issue / "issue.yaml")
+    shutil.copytree(sample / "logos", issue / "logos")
+    templates = sorted((sample / "entries").glob("*.yaml"))
+    for index in range(count):
+        source = templates[index % len(templates)]
+        entry = yaml.safe_load(source.read_text(encoding="utf-8"))
+        name = entry["name"]
+        entry["name"] = (
+            {lang: f"{text} {index:04d}" for lang, text in name.items()}
+            if isinstance(name, dict)
+            else f"{name} {index:04d}"
+        )
+        target = issue / "entries" / f"e{index:04d}-{source.stem}.yaml"
+        target.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    return issue

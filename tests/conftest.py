@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from builders import make_issue, rendered
 
-from klastroviny.content.validate import load_issue
+from klastroviny.content.issue_file import load_issue
 
 
 @pytest.fixture
@@ -40,11 +40,10 @@ import re  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from functools import cached_property  # noqa: E402
 
-from builders import contact_yaml, entry_yaml  # noqa: E402
+from builders import PROJECT_ROOT, contact_yaml, entry_yaml  # noqa: E402
 
 from klastroviny.content import vocabulary  # noqa: E402
 from klastroviny.render.layouts import load_layout, wording  # noqa: E402
-from klastroviny.resources import PROJECT_ROOT  # noqa: E402
 
 SAMPLE_ISSUE_DIR = PROJECT_ROOT / "issues" / "2022-09-prague"
 
@@ -106,7 +105,7 @@ class BuiltPdf:
     def __init__(self, path: Path, lang: str, issue_dir: Path, layout_name: str | None = None):
         from pypdf import PdfReader
 
-        from klastroviny.content.validate import load_issue
+        from klastroviny.content.issue_file import load_issue
 
         self.path = path
         self.lang = lang

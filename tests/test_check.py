@@ -13,7 +13,7 @@ import os
 import pytest
 from builders import PNG, SVG, contact_yaml, entry_yaml, issue_yaml, rendered
 
-from klastroviny.content.validate import load_issue
+from klastroviny.content.issue_file import load_issue
 from klastroviny.text.collation import ordered_entries
 
 E = "entries/clutex.yaml"

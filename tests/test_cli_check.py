@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from builders import contact_yaml, entry_yaml, make_issue
+from builders import PROJECT_ROOT, contact_yaml, entry_yaml, make_issue
 from click.testing import CliRunner
 
 from klastroviny.cli import cli
-from klastroviny.resources import PROJECT_ROOT
 
 SAMPLE_ISSUE = PROJECT_ROOT / "issues" / "2022-09-prague"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import entry_yaml
 
-from klastroviny.text.collation import index_headings, ordered_entries, sort_key, sorted_by
+from klastroviny.text.collation import ordered_entries, sort_key, sorted_by
 
 
 def czech(words):
@@ -86,26 +86,6 @@ def test_english_order_treats_hacek_letters_as_their_base_letter():
         "Řezbáři",
         "Rybáři",
     ]
-
-
-def test_index_headings_give_ch_after_h():
-    groups = index_headings(
-        ["Inovace", "Chemie", "Hutě", "Čalounění", "Cukr", "Klastr 10", "Klastr 2"], "cs"
-    )
-    assert groups == [
-        ("C", ["Cukr"]),
-        ("Č", ["Čalounění"]),
-        ("H", ["Hutě"]),
-        ("CH", ["Chemie"]),
-        ("I", ["Inovace"]),
-        ("K", ["Klastr 2", "Klastr 10"]),
-    ]
-
-
-def test_english_index_headings_have_no_ch():
-    groups = index_headings(["Chemie", "Cukr", "Čalounění", "Hutě"], "en")
-    assert [label for label, _ in groups] == ["C", "H"]
-    assert groups[0][1] == ["Čalounění", "Chemie", "Cukr"]
 
 
 # --- entries in an issue ---------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from builders import PROJECT_ROOT
+
 from klastroviny.cli import cli
-from klastroviny.resources import PROJECT_ROOT
 
 DOCS = (PROJECT_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 

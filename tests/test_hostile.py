@@ -278,7 +278,7 @@ def test_a_system_error_that_names_a_file_is_a_clean_error(tmp_path, monkeypatch
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "layouts/a4/a4.css")
 
-    monkeypatch.setattr("klastroviny.content.validate.load_issue", refuse)
+    monkeypatch.setattr("klastroviny.content.issue_file.load_issue", refuse)
     result = CliRunner().invoke(cli, ["check", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output.startswith("error: layouts/a4/a4.css: Permission denied; check that")
@@ -289,7 +289,7 @@ def test_a_bug_says_so_and_where_the_traceback_is(tmp_path, monkeypatch):
     def bug(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("klastroviny.content.validate.load_issue", bug)
+    monkeypatch.setattr("klastroviny.content.issue_file.load_issue", bug)
     result = CliRunner().invoke(cli, ["check", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 1
     saved = re.search(r"The traceback was saved to (\S+);", result.output)
@@ -309,7 +309,7 @@ def test_ctrl_c_in_process_exits_130_with_a_short_message(tmp_path, monkeypatch)
         def stop(*args, interrupt=interrupt, **kwargs):
             raise interrupt
 
-        monkeypatch.setattr("klastroviny.content.validate.load_issue", stop)
+        monkeypatch.setattr("klastroviny.content.issue_file.load_issue", stop)
         result = CliRunner().invoke(cli, ["check", str(tmp_path)], catch_exceptions=False)
         assert (result.exit_code, result.output) == (code, message)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import entry_yaml
+from builders import bulletin_html, entry_yaml
 
-from klastroviny.content.validate import load_issue
+from klastroviny.bulletin.edition import Edition
+from klastroviny.content.issue_file import load_issue
 from klastroviny.errors import KlastrovinyError, Report
-from klastroviny.render.html import Edition, render_html
 from klastroviny.render.layouts import load_layout
 from klastroviny.resources import ASSETS_DIR
 from klastroviny.text.glyphs import check_glyphs
@@ -25,7 +25,7 @@ def _edition(root: Path, lang: str = "cs") -> Edition:
 
 def test_an_issue_local_template_replaces_the_layouts(build):
     root = build(files={"layout/back.html.j2": b'<section class="back">OUR OWN IMPRINT</section>'})
-    html = render_html(_edition(root))
+    html = bulletin_html(_edition(root))
     assert "OUR OWN IMPRINT" in html
     assert "imprint-list" not in html
 
@@ -33,10 +33,12 @@ def test_an_issue_local_template_replaces_the_layouts(build):
 def test_an_override_can_extend_the_base_template_explicitly(build):
     override = (
         b'{% extends "base:bulletin.html.j2" %}'
-        b"{% block back %}<p>EXTENDED BACK</p>{{ super() }}{% endblock %}"
+        b"{% block parts %}{{ super() }}"
+        b'{% if "imprint" in unit|map(attribute="name") %}<p>EXTENDED BACK</p>{% endif %}'
+        b"{% endblock %}"
     )
     root = build(files={"layout/bulletin.html.j2": override})
-    html = render_html(_edition(root))
+    html = bulletin_html(_edition(root))
     assert "EXTENDED BACK" in html
     assert "imprint-list" in html  # the base block is still there via super()
     assert 'id="contact-index"' in html
@@ -45,7 +47,7 @@ def test_an_override_can_extend_the_base_template_explicitly(build):
 def test_a_broken_override_names_its_file_and_line(build):
     root = build(files={"layout/cover.html.j2": b"<p>\n{% if %}\n"})
     with pytest.raises(KlastrovinyError) as caught:
-        render_html(_edition(root))
+        bulletin_html(_edition(root))
     (problem,) = caught.value.report.problems
     assert problem.location.file.name == "cover.html.j2"
     assert problem.location.line == 2

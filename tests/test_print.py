@@ -25,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ContentStream, IndirectObject, RectangleObject
 
 from klastroviny.cli import cli
-from klastroviny.content.validate import load_issue
+from klastroviny.content.issue_file import load_issue
 from klastroviny.errors import KlastrovinyError
 from klastroviny.press.master import DEFAULT_ICC
 from klastroviny.render.layouts import ecosystem_colours

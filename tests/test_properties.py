@@ -14,8 +14,9 @@ from builders import ENTRY_FIELDS, ISSUE_FIELDS, SVG, entry_yaml, make_issue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from klastroviny.content.entry_file import CONTACT_FIELDS
+from klastroviny.content.issue_file import load_issue
 from klastroviny.content.model import Issue
-from klastroviny.content.validate import CONTACT_FIELDS, load_issue
 from klastroviny.errors import Severity
 from klastroviny.text.typography import craft
 

@@ -7,10 +7,10 @@ import html as htmllib
 import re
 
 import pytest
-from builders import contact_yaml, entry_yaml, make_issue
+from builders import bulletin_html, contact_yaml, entry_yaml, make_issue
 
-from klastroviny.content.validate import load_issue
-from klastroviny.render.html import Edition, render_html
+from klastroviny.bulletin.edition import Edition
+from klastroviny.content.issue_file import load_issue
 from klastroviny.render.layouts import load_layout
 
 NBSP = "\u00a0"
@@ -20,7 +20,7 @@ def render(tmp_path, lang="cs", **entry_fields) -> str:
     root = make_issue(tmp_path, entries={"clutex": entry_yaml(**entry_fields)})
     issue, report = load_issue(root)
     assert issue is not None, [str(p) for p in report.errors]
-    return render_html(Edition(issue, lang, load_layout(issue.layout, issue.root)))
+    return bulletin_html(Edition(issue, lang, load_layout(issue.layout, issue.root)))
 
 
 def element_text(page: str, css_class: str) -> str:

@@ -1,6 +1,6 @@
-"""The JSON Schemas for editors (klastroviny/schemas/) must say what validate.py says.
+"""The JSON Schemas for editors (klastroviny/schemas/) must say what content/ checks.
 
-The schemas only give editors completion and early hints; validate.py stays the authority.
+The schemas only give editors completion and early hints; content/ stays the authority.
 These tests keep the two in step: field names, required fields, vocabularies, limits, and a set
 of documents that both must accept or both must reject. `jsonschema` is not a dependency, so a
 small validator for the keywords the schemas use stands in for it (the real meta-schema check
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from builders import PROJECT_ROOT
 
-from klastroviny.content import validate, vocabulary
-from klastroviny.resources import PROJECT_ROOT, SCHEMAS_DIR
+from klastroviny.content import entry_file, issue_file, reader, vocabulary
+from klastroviny.resources import SCHEMAS_DIR
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SAMPLE_ISSUE = PROJECT_ROOT / "issues" / "2022-09-prague"
@@ -114,7 +115,7 @@ def test_meta_schema_with_jsonschema_when_installed(name):
     jsonschema.Draft202012Validator.check_schema(SCHEMAS[name])
 
 
-# --- the schemas say what validate.py says ----------------------------------------------------
+# --- the schemas say what content/ checks -------------------------------------------------------
 def required_of(fields: dict[str, bool]) -> list[str]:
     return [name for name, required in fields.items() if required]
 
@@ -122,10 +123,10 @@ def required_of(fields: dict[str, bool]) -> list[str]:
 @pytest.mark.parametrize(
     ("schema", "fields"),
     [
-        (ISSUE, validate.ISSUE_FIELDS),
-        (ENTRY, validate.ENTRY_FIELDS),
-        (ENTRY["$defs"]["contact"], validate.CONTACT_FIELDS),
-        (ENTRY["$defs"]["label"], validate.LABEL_FIELDS),
+        (ISSUE, issue_file.ISSUE_FIELDS),
+        (ENTRY, entry_file.ENTRY_FIELDS),
+        (ENTRY["$defs"]["contact"], entry_file.CONTACT_FIELDS),
+        (ENTRY["$defs"]["label"], entry_file.LABEL_FIELDS),
     ],
     ids=["issue", "entry", "contact", "label"],
 )
@@ -165,11 +166,11 @@ def test_czech_regions_label_levels_and_languages_are_the_vocabulary():
 def test_limits_and_defaults_match_validate():
     for schema in SCHEMAS.values():
         defs = schema["$defs"]
-        assert defs["string"]["maxLength"] == validate.MAX_LIST_ITEM_CHARS
-        assert defs["longString"]["maxLength"] == validate.MAX_TEXT_CHARS
-        assert defs["stringList"]["maxItems"] == validate.MAX_LIST_ITEMS
-    assert ENTRY["properties"]["contacts"]["maxItems"] == validate.MAX_CONTACTS
-    assert ISSUE["properties"]["layout"]["default"] == validate.DEFAULT_LAYOUT
+        assert defs["string"]["maxLength"] == reader.MAX_LIST_ITEM_CHARS
+        assert defs["longString"]["maxLength"] == reader.MAX_TEXT_CHARS
+        assert defs["stringList"]["maxItems"] == reader.MAX_LIST_ITEMS
+    assert ENTRY["properties"]["contacts"]["maxItems"] == entry_file.MAX_CONTACTS
+    assert ISSUE["properties"]["layout"]["default"] == issue_file.DEFAULT_LAYOUT
     assert ISSUE["properties"]["order"]["enum"] == ["name", "manual"]
     assert ISSUE["properties"]["foreword"]["$ref"] == "#/$defs/markdownText"
     assert ENTRY["properties"]["description"]["$ref"] == "#/$defs/markdownText"
@@ -380,12 +381,12 @@ BAD_ENTRY_CHANGES = [
     ("logo", "../logos/test.svg"),
     ("logo", "/etc/test.svg"),
     ("logo", "https://www.example.cz/logo.svg"),
-    ("description", {"cs": "x" * (validate.MAX_TEXT_CHARS + 1)}),
-    ("offer", ["položka"] * (validate.MAX_LIST_ITEMS + 1)),
-    ("keywords", {"cs": ["x" * (validate.MAX_LIST_ITEM_CHARS + 1)]}),
+    ("description", {"cs": "x" * (reader.MAX_TEXT_CHARS + 1)}),
+    ("offer", ["položka"] * (reader.MAX_LIST_ITEMS + 1)),
+    ("keywords", {"cs": ["x" * (reader.MAX_LIST_ITEM_CHARS + 1)]}),
     ("stand", 12),
     ("contacts", []),
-    ("contacts", [ENTRY_DOC["contacts"][0]] * (validate.MAX_CONTACTS + 1)),
+    ("contacts", [ENTRY_DOC["contacts"][0]] * (entry_file.MAX_CONTACTS + 1)),
     ("contacts.0.consent", MISSING),
     ("contacts.0.consent", "ano"),
     ("contacts.0.in_index", "yes please"),
@@ -398,7 +399,7 @@ GOOD_ISSUE_CHANGES = [
     {"event": "ECC 2022"},
     {"languages": ["en", "cs"]},
     {"languages": MISSING},
-    {"layout": validate.DEFAULT_LAYOUT},
+    {"layout": issue_file.DEFAULT_LAYOUT},
     {"foreword": {"cs": "**Vítejte.**\n\n- jedna\n- dvě\n", "en": "Welcome."}},
     {"order": "name"},
     {"order": "manual", "manual_order": ["test"]},
@@ -432,7 +433,7 @@ def _issue_with(changes: dict) -> dict:
 
 
 def _validate_errors(tmp_path: Path, issue: dict, entry: dict) -> list[str]:
-    _, report = validate.load_issue(write_issue(tmp_path / "issue", issue, entry))
+    _, report = issue_file.load_issue(write_issue(tmp_path / "issue", issue, entry))
     return [str(problem) for problem in report.errors]
 
 
@@ -447,7 +448,7 @@ def test_entries_both_accept(tmp_path, path, value):
 def test_entries_both_reject(tmp_path, path, value):
     entry = changed(ENTRY_DOC, path, value)
     assert schema_errors(entry, ENTRY), "the schema accepts it"
-    assert _validate_errors(tmp_path, ISSUE_DOC, entry), "validate.py accepts it"
+    assert _validate_errors(tmp_path, ISSUE_DOC, entry), "load_issue accepts it"
 
 
 @pytest.mark.parametrize("changes", GOOD_ISSUE_CHANGES, ids=lambda x: str(x)[:40])
@@ -461,7 +462,7 @@ def test_issues_both_accept(tmp_path, changes):
 def test_issues_both_reject(tmp_path, changes):
     issue = _issue_with(changes)
     assert schema_errors(issue, ISSUE), "the schema accepts it"
-    assert _validate_errors(tmp_path, issue, ENTRY_DOC), "validate.py accepts it"
+    assert _validate_errors(tmp_path, issue, ENTRY_DOC), "load_issue accepts it"
 
 
 def test_foreign_seat_uses_its_own_region_codes(tmp_path):

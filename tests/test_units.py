@@ -12,8 +12,7 @@ from builders import SVG, entry_yaml, make_issue
 from conftest import run_build
 from pdf_fixtures import qpdf_check
 
-import klastroviny.build as build_module
-import klastroviny.typeset.units as units
+import klastroviny.typeset.workers as workers
 from klastroviny.compose import PROFILE_BATCH
 from klastroviny.errors import KlastrovinyError
 
@@ -29,13 +28,14 @@ def _entries(names):
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(build_module, "CACHE_DIR", folder)
-    return folder
+    """The caches of the issue make_issue writes, built from tmp_path: beside the default
+    output folder, build/issue/."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "build" / "issue" / ".cache"
 
 
 def test_cold_warm_and_any_number_of_workers_give_the_same_bytes(tmp_path, cache, monkeypatch):
-    monkeypatch.setattr(units, "UNITS_PER_WORKER", 1)  # a fresh worker for every unit too
+    monkeypatch.setattr(workers, "UNITS_PER_WORKER", 1)  # a fresh worker for every unit too
     root = make_issue(tmp_path, entries=_entries(NAMES))
     outputs = []
     for name, options in [
@@ -124,15 +124,18 @@ def test_the_assembled_bulletin_is_a_sound_pdf_with_one_program_per_font(sample_
 def test_a_rebuild_renders_only_the_html_of_what_changed(tmp_path, cache, monkeypatch):
     """Unchanged units are found by their sources, without rendering their HTML; editing a
     description changes neither the front nor the back matter (they do not print it)."""
-    import klastroviny.compose as paginate
+    import klastroviny.compose as compose
 
     root = make_issue(tmp_path, entries=_entries(NAMES))
     run_build(root, lang="cs", output=tmp_path / "a.pdf")
     rendered = []
-    real = paginate.render_html
-    monkeypatch.setattr(
-        paginate, "render_html", lambda *args: rendered.append(args[2]) or real(*args)
-    )
+    real = compose.render_unit
+
+    def render_unit(edition, plan, unit, **rows):
+        rendered.append(unit[0].name)
+        return real(edition, plan, unit, **rows)
+
+    monkeypatch.setattr(compose, "render_unit", render_unit)
     unchanged = run_build(root, lang="cs", output=tmp_path / "b.pdf")
     assert rendered == [] and unchanged.units_typeset == 0
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
@@ -180,28 +183,30 @@ def _rows_per_page(units) -> list[list[bytes]]:
     return pages
 
 
-def test_the_contents_and_the_indexes_in_chunks_have_the_pages_of_one_document(
-    tmp_path, monkeypatch
-):
+def test_the_contents_and_the_indexes_in_chunks_have_the_pages_of_one_document(tmp_path):
     """Each chunk of the contents or of an index leaves its last page to the next: the rows
     fall on the same pages as when the list is typeset whole."""
-    import klastroviny.compose as paginate
-    from klastroviny.content.validate import load_issue
-    from klastroviny.render.html import Edition
+    from dataclasses import replace
+
+    from klastroviny.bulletin.edition import Edition
+    from klastroviny.compose import Composer
+    from klastroviny.content.issue_file import load_issue
     from klastroviny.render.layouts import load_layout
-    from klastroviny.typeset.units import RenderCache, Typesetter
+    from klastroviny.render.stylesheets import stylesheets
+    from klastroviny.typeset.render_cache import RenderCache
+    from klastroviny.typeset.workers import Typesetter
 
     names = [f"Klastr číslo {index} pro zkoušku obsahu" for index in range(45)]
     issue, _ = load_issue(make_issue(tmp_path, entries=_entries(names)))
     edition = Edition(issue, "cs", load_layout(issue.layout, issue.root))
-    sheets = paginate.stylesheets(edition.layout, edition)
     fronts, backs = {}, {}
     for size in (10, 1000):
-        monkeypatch.setattr(paginate, "CONTENTS_CHUNK", size)
-        monkeypatch.setattr(paginate, "CONTACT_CHUNK", size)
-        monkeypatch.setattr(paginate, "ECOSYSTEM_CHUNK", size)
+        chunked = replace(
+            edition, parts=tuple(replace(p, chunk=size) if p.rows else p for p in edition.parts)
+        )
         with Typesetter(1, RenderCache(None)) as typesetter:
-            _, fronts[size], backs[size] = paginate.plan_pages(edition, sheets, typesetter)
+            composer = Composer(chunked, stylesheets(chunked), typesetter, None, print)
+            _, fronts[size], backs[size] = composer.plan()
     assert len(fronts[10]) > 1 and len(fronts[1000]) == 1
     assert len(backs[10]) > len(backs[1000])
     for chunked, whole in ((fronts[10], fronts[1000]), (backs[10], backs[1000])):
@@ -225,9 +230,9 @@ def test_a_damaged_cache_is_typeset_again(tmp_path, cache):
 
 def test_a_logo_that_cannot_be_drawn_is_blamed_on_its_entry_in_a_unit_of_profiles(tmp_path):
     """Profiles share a unit: WeasyPrint's message names the logo, and so its entry."""
-    from klastroviny.compose import Profiles, _check_images
-    from klastroviny.content.validate import load_issue
-    from klastroviny.render.html import Edition
+    from klastroviny.bulletin.checks import Profiles, check_images
+    from klastroviny.bulletin.edition import Edition
+    from klastroviny.content.issue_file import load_issue
     from klastroviny.render.layouts import load_layout
     from klastroviny.typeset.units import UnitResult
 
@@ -242,6 +247,6 @@ def test_a_logo_that_cannot_be_drawn_is_blamed_on_its_entry_in_a_unit_of_profile
     failed = "WeasyPrint: Failed to load image at 'issue:logos/e1.svg': broken"
     unit = UnitResult("profiles:e0…e2", None, 3, {}, warnings=[failed])
     with pytest.raises(KlastrovinyError) as raised:
-        _check_images(edition, [Profiles(edition.entries, unit)])
+        check_images(edition, [Profiles(edition.entries, unit)])
     (problem,) = raised.value.report.errors
     assert problem.location.file.name == "e1.yaml"

@@ -1,7 +1,8 @@
 """Stage 1, load: read an issue folder's YAML files into node trees that keep source positions.
 
-Nothing here interprets the content; validate.py turns nodes into the model. Every failure is a
-Problem with file:line:col, so that an editor sees all broken files of a run at once.
+Nothing here interprets the content; issue_file.py and entry_file.py turn nodes into the model.
+Every failure is a Problem with file:line:col, so that an editor sees all broken files of a run
+at once.
 """
 
 from __future__ import annotations

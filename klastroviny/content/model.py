@@ -22,11 +22,7 @@ class Text:
 
     def get(self, lang: str, fallback: tuple[str, ...] = ()) -> str:
         """The text in `lang`, else in the first fallback language that has it, else the first."""
-        found = dict(self.values)
-        for code in (lang, "*", *fallback):
-            if code in found:
-                return found[code]
-        return self.values[0][1]
+        return _in_language(self.values, lang, fallback, self.values[0][1])
 
     def all_strings(self) -> tuple[str, ...]:
         return tuple(text for _, text in self.values)
@@ -42,11 +38,17 @@ class TextList:
         return any(code in (lang, "*") for code, _ in self.values)
 
     def get(self, lang: str, fallback: tuple[str, ...] = ()) -> tuple[str, ...]:
-        found = dict(self.values)
-        for code in (lang, "*", *fallback):
-            if code in found:
-                return found[code]
-        return self.values[0][1] if self.values else ()
+        return _in_language(self.values, lang, fallback, self.values[0][1] if self.values else ())
+
+
+def _in_language(values: tuple, lang: str, fallback: tuple[str, ...], default):
+    """The value for `lang`, or for every language ("*"), or for the first fallback that has
+    one; else `default`."""
+    found = dict(values)
+    for code in (lang, "*", *fallback):
+        if code in found:
+            return found[code]
+    return default
 
 
 @dataclass(frozen=True)

@@ -13,26 +13,29 @@ import hashlib
 import io
 import struct
 import zlib
-from dataclasses import dataclass
+from typing import Protocol
 
-from klastroviny.pdf.fragments import PARENT, REFERENCE, Fragment, refers
-from klastroviny.typeset.units import UnitResult
+from klastroviny.bulletin.outline import Bookmark
+from klastroviny.pdf.fragments import PARENT, REFERENCE, Fragment, pdf_name, refers
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 OBJECTS_PER_STREAM = 200
 
 
-@dataclass(frozen=True)
-class Bookmark:
-    title: str
-    anchor: str
+class Unit(Protocol):
+    """A typeset unit as assembly needs it (typeset.units.Unit)."""
+
+    pages: int
+    anchors: dict[str, tuple[int, float]]
+
+    def load(self) -> Fragment: ...
 
 
 def assemble(
-    front: list[UnitResult],
-    profiles: list[UnitResult],
-    back: list[UnitResult],
-    notes: UnitResult | None,
+    front: list[Unit],
+    profiles: list[Unit],
+    back: list[Unit],
+    notes: Unit | None,
     bookmarks: list[Bookmark],
     metadata: dict[str, str],
     lang: str,
@@ -66,7 +69,8 @@ def assemble(
         b"<</Type/Catalog/Pages %d 0 R/Names %d 0 R%s/Lang %s>>"
         % (page_tree, names, b"/Outlines %d 0 R" % outline if outline else b"", _text(lang)),
     )
-    pdf.add(info, b"<<" + b"".join(_name(k) + _text(v) for k, v in metadata.items()) + b">>")
+    entries = b"".join(pdf_name("/" + key) + _text(value) for key, value in metadata.items())
+    pdf.add(info, b"<<" + entries + b">>")
     return pdf.finish(catalog, info)
 
 
@@ -100,7 +104,7 @@ def _destination(page: int) -> bytes:
     return b"[%d 0 R/XYZ null null null]" % page
 
 
-def fonts_used(units: list[UnitResult]) -> dict[tuple[str, str], frozenset[int]]:
+def fonts_used(units: list[Unit]) -> dict[tuple[str, str], frozenset[int]]:
     """(bundled font file, /FontFile2 or /FontFile3) → the glyphs all units use of it."""
     glyphs: dict[tuple[str, str], set[int]] = {}
     for unit in units:
@@ -193,10 +197,6 @@ def _text(value: str) -> bytes:
     return b"<" + data.hex().encode() + b">"
 
 
-def _name(key: str) -> bytes:
-    return b"/" + key.encode("ascii")
-
-
 class PdfFile:
     """A PDF written object by object: streams as they come, other objects packed into
     compressed object streams; a cross-reference stream at the end."""
@@ -266,5 +266,3 @@ class PdfFile:
         self.out.write(stream)
         self.out.write(b"\nendstream\nendobj\n")
 
-
-__all__ = ["Bookmark", "assemble", "fonts_used"]

@@ -20,9 +20,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from klastroviny.bulletin.plan import UNIT_LINK
 from klastroviny.pdf.font_subsets import bundled_font
-from klastroviny.pdf.fragments import PARENT, FontUse, Fragment
-from klastroviny.render.html import UNIT_LINK
+from klastroviny.pdf.fragments import PARENT, FontUse, Fragment, pdf_name
 
 FONT_FILES = ("/FontFile2", "/FontFile3")
 
@@ -146,7 +146,7 @@ def _serialize(obj, out: list[bytes], refs: list[int]) -> None:
     elif isinstance(obj, DictionaryObject | dict):
         out.append(b"<<")
         for key, value in obj.items():
-            out.append(_name(key))
+            out.append(pdf_name(key))
             out.append(b" ")
             _serialize(value, out, refs)
         out.append(b">>")
@@ -162,7 +162,7 @@ def _serialize(obj, out: list[bytes], refs: list[int]) -> None:
     elif isinstance(obj, ByteStringObject):
         out.append(b"<" + bytes(obj).hex().encode() + b">")
     elif isinstance(obj, NameObject):
-        out.append(_name(obj))
+        out.append(pdf_name(obj))
     elif isinstance(obj, BooleanObject):
         out.append(b"true" if obj else b"false")
     elif isinstance(obj, NullObject) or obj is None:
@@ -171,12 +171,6 @@ def _serialize(obj, out: list[bytes], refs: list[int]) -> None:
         buffer = io.BytesIO()
         obj.write_to_stream(buffer)
         out.append(buffer.getvalue())
-
-
-def _name(name: str) -> bytes:
-    buffer = io.BytesIO()
-    NameObject(name).write_to_stream(buffer)
-    return buffer.getvalue()
 
 
 def glyphs_of(widths) -> set[int]:

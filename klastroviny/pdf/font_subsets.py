@@ -6,13 +6,12 @@ the programs and glyphs, assemble.py embeds the shared programs)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from functools import cache
 from pathlib import Path
 
-from klastroviny.caching import code_digest, file_digest, store
+from klastroviny.caching import font_key, store
 from klastroviny.resources import FONTS_DIR
 
 
@@ -44,9 +43,7 @@ def font_program(font: str, glyphs: frozenset[int], cache_dir: Path | None) -> b
     """The bundled font subset to `glyphs`, glyph ids kept; cached, since a rebuild after an
     edit usually needs the same glyphs."""
     source = FONTS_DIR / font
-    key = hashlib.sha256(
-        f"{code_digest()}\0{file_digest(source)}\0{sorted(glyphs)}".encode()
-    ).hexdigest()
+    key = font_key(source, glyphs)
     cached = cache_dir / f"{key}.font" if cache_dir else None
     if cached and cached.is_file():
         return cached.read_bytes()

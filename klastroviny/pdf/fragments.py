@@ -22,6 +22,21 @@ PARENT = b"\x01\x02"  # marker: the bulletin's page tree
 REFERENCE = re.compile(rb"\x03(\d+)\x04|\x01([^\x02]*)\x02")
 
 
+_DELIMITERS = frozenset("#()<>[]{}/%")
+
+
+def pdf_name(name: str) -> bytes:
+    """A PDF name given as "/Name", its delimiters, white space and non-ASCII characters
+    written as #XX (PDF 1.7, 7.3.5; the same bytes as pypdf writes)."""
+    out = [b"/"]
+    for char in name[1:]:
+        if char > "~" or char <= " " or char in _DELIMITERS:
+            out += [b"#%02X" % byte for byte in char.encode("utf-8")]
+        else:
+            out.append(char.encode("ascii"))
+    return b"".join(out)
+
+
 def refers(body: bytes) -> bool:
     """Whether an object refers to others (or to the page tree, or an anchor)."""
     return b"\x03" in body or b"\x01" in body

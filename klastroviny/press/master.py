@@ -35,7 +35,7 @@ from klastroviny.resources import ASSETS_DIR
 
 DEFAULT_ICC = ASSETS_DIR / "icc" / "klastroviny-fogra39.icc"
 DEFAULT_CONDITION = "FOGRA39"  # ISO 12647-2 coated paper, the usual European offset condition
-MM = 72 / 25.4
+MM = 72 / 25.4  # PDF points per millimetre
 MARK_OFFSET_MM = 3.5  # from the trim, i.e. just outside a 3 mm bleed
 MARK_LENGTH_MM = 5.0
 PDFX = {

@@ -12,11 +12,12 @@ import json
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from klastroviny.build import build_issue
-from klastroviny.content.validate import load_issue
+from klastroviny.build import build_issue, output_folder
+from klastroviny.caching import cache_folder
+from klastroviny.content.issue_file import load_issue
 from klastroviny.errors import KlastrovinyError
 from klastroviny.options import BuildOptions
 from klastroviny.press.master import PDFX
@@ -41,7 +42,7 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
     issue, report = load_issue(Path(issue_dir))
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; nothing was packaged", report)
-    out_root = options.out_dir or Path("build") / issue.slug
+    out_root = output_folder(Path(issue_dir), options)
     target, archive = out_root / "print", out_root / f"{issue.slug}-print.zip"
     try:
         out_root.mkdir(parents=True, exist_ok=True)
@@ -51,18 +52,14 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
     try:
         result = build_issue(
             issue_dir,
-            BuildOptions(
+            replace(
+                options,
                 lang=options.lang or "all",
-                layout=options.layout,
+                output=None,
                 out_dir=staging,
-                strict=options.strict,
-                progress=options.progress,
                 print_master=True,
                 booklet=True,
-                marks=options.marks,
-                pdfx=options.pdfx,
-                icc=options.icc,
-                no_cache=options.no_cache,
+                cache_dir=options.cache_dir or cache_folder(out_root),
             ),
         )
         layout = load_layout(options.layout or issue.layout, issue.root)

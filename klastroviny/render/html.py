@@ -1,215 +1,98 @@
-"""Stage 4, render: the model and a layout's Jinja templates → one HTML document per edition.
+"""The model and a layout's Jinja templates → the HTML of one unit (a run of the bulletin's
+parts typeset as one document).
 
-Templates get the model plus a few filters that apply the edition's language and typography;
-they never see loose dicts of data.
+Templates get the model, the edition and the page plan, plus filters that apply the edition's
+language and typography; they never see loose dicts of data.
 """
 
 from __future__ import annotations
 
-import base64
-from dataclasses import dataclass
-from functools import cached_property
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from klastroviny.bulletin import parts
+from klastroviny.bulletin.edition import Chunk, Edition
+from klastroviny.bulletin.parts import Part
+from klastroviny.bulletin.plan import PagePlan
 from klastroviny.content import vocabulary
-from klastroviny.content.model import Contact, Entry, Issue, Text, TextList
+from klastroviny.content.model import Entry
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.render import qrcodes
-from klastroviny.render.layouts import Layout, ecosystem_colours, wording
-from klastroviny.text import markup, typography
-from klastroviny.text.collation import ordered_entries, sort_key
+from klastroviny.render.layouts import ecosystem_colours, wording
+from klastroviny.text import typography
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    """One row of the contact index: a person of a cluster, to be circled with a pen."""
-
-    entry: Entry
-    contact: Contact
-    ecosystem: str
-    number: int  # within its ecosystem's group, from 1 (even rows are tinted)
-
-    @property
-    def key(self) -> str:
-        """Unique in the index: the row's id is row-<key> (see paginate.typeset_list)."""
-        return f"{self.ecosystem}-{self.number}"
-
-
-@dataclass(frozen=True)
-class EcosystemRow:
-    """One line of the ecosystem index: a cluster under one of its ecosystems."""
-
-    entry: Entry
-    ecosystem: str
-    number: int  # within its ecosystem's group, from 1 (the group's heading goes before 1)
-
-    @property
-    def key(self) -> str:
-        """Unique in the bulletin: the row's id is row-<key> (see paginate.typeset_list)."""
-        return f"{self.ecosystem}-cluster-{self.number}"
-
-
-UNIT_LINK = "klastroviny:"  # links between units, resolved when the units are assembled
-
-
-@dataclass(frozen=True)
-class PagePlan:
-    """Where everything is printed. Profile pages follow from the order and the fixed page
-    budget; the front matter's length and the indexes' offsets come from rendering them."""
-
-    front_pages: int  # cover to contents, odd, so that profiles start on a left page
-    profile_pages: int  # the layout's budget of one profile
-    order: tuple[str, ...]  # entry ids in printed order
-    ecosystem_index: int
-    contact_index: int
-    single_document: bool = False  # one document: links are "#anchor"
-
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        return {entry_id: index for index, entry_id in enumerate(self.order)}
-
-    def of(self, entry: Entry) -> int:
-        return self.front_pages + 1 + self._position[entry.id] * self.profile_pages
-
-    @property
-    def back_start(self) -> int:
-        return self.front_pages + 1 + len(self.order) * self.profile_pages
-
-    def link(self, anchor: str) -> str:
-        return f"#{anchor}" if self.single_document else f"{UNIT_LINK}{anchor}"
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One language edition of an issue in one layout: what the templates are rendered with."""
-
-    issue: Issue
-    lang: str
-    layout: Layout
-    print_mode: bool = False  # the print master: bleed, CMYK colours
-
-    @cached_property
-    def entries(self) -> tuple[Entry, ...]:
-        return ordered_entries(self.issue, self.lang)
-
-    @cached_property
-    def ecosystem_groups(self) -> list[tuple[str, list[Entry]]]:
-        """Ecosystems that have clusters, in the EU's order, each with its clusters A–Z."""
-        groups = []
-        for ecosystem in vocabulary.ECOSYSTEMS:
-            members = [e for e in self.entries if ecosystem in e.ecosystems]
-            if members:
-                groups.append((ecosystem, sorted(members, key=self._entry_key)))
-        return groups
-
-    @cached_property
-    def ecosystem_rows(self) -> list[tuple[str, list[EcosystemRow]]]:
-        """The ecosystem index: ecosystem_groups, each member a numbered row."""
-        return [
-            (eco, [EcosystemRow(entry, eco, n) for n, entry in enumerate(members, 1)])
-            for eco, members in self.ecosystem_groups
-        ]
-
-    @cached_property
-    def contact_groups(self) -> list[tuple[str, list[IndexRow]]]:
-        """The contact index: consenting in_index contacts, under each ecosystem of their
-        cluster, clusters by short name in the edition's alphabetical order, each cluster's
-        people in the entry's order (the manager, listed first, stays first)."""
-        groups = []
-        for ecosystem, members in self.ecosystem_groups:
-            contacts = [(entry, c) for entry in members for c in entry.index_contacts]
-            rows = [IndexRow(e, c, ecosystem, n) for n, (e, c) in enumerate(contacts, 1)]
-            if rows:
-                groups.append((ecosystem, rows))
-        return groups
-
-    def _entry_key(self, entry: Entry) -> bytes:
-        short = entry.display_short_name(self.lang, self.issue.fallback(self.lang))
-        return sort_key(f"{short}\u0001{entry.id}", self.lang)
-
-    def text(self, value: Text | str | None) -> str:
-        """A text in this edition's language, with its typography applied."""
-        if value is None:
-            return ""
-        if isinstance(value, Text):
-            value = value.get(self.lang, self.issue.fallback(self.lang))
-        return typography.craft(value, self.lang)
-
-    def items(self, value: TextList | None) -> list[str]:
-        if value is None:
-            return []
-        return [self.craft(item) for item in value.get(self.lang, self.issue.fallback(self.lang))]
-
-    def craft(self, value: str) -> str:
-        return typography.craft(value, self.lang)
-
-    def markdown(self, value: Text | None) -> Markup:
-        if value is None:
-            return Markup("")
-        source = value.get(self.lang, self.issue.fallback(self.lang))
-        return Markup(markup.to_html(self.craft(source)))
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Part of a long list typeset as one unit: the whole list in one WeasyPrint document
-    would cost hundreds of MB. `items` are the contents' entries, or an index's groups of
-    rows; a chunk is cut where a page ends (see paginate.typeset_list)."""
-
-    items: tuple
-    continued: bool  # an earlier chunk has the list's heading (and its anchor)
-    last: bool = True
-
-
-def render_html(
+def render_unit(
     edition: Edition,
-    pages: PagePlan | None = None,
-    part: str = "all",
-    part_entries: tuple[Entry, ...] | None = None,
+    pages: PagePlan,
+    unit: tuple[Part, ...],
+    entries: tuple[Entry, ...] = (),
     chunk: Chunk | None = None,
 ) -> str:
-    """One HTML document: the whole bulletin (part "all") or one rendering unit ("front",
-    "profile" with its entries, a `chunk` of "front", "ecosystem-index" or "contact-index",
-    "imprint"). Without a page plan, page numbers are provisional (for
-    checks of the HTML stage)."""
-    if pages is None:
-        pages = PagePlan(
-            3,
-            edition.layout.profile_pages,
-            tuple(e.id for e in edition.entries),
-            0,
-            0,
-            single_document=True,
-        )
+    """The HTML of one unit: its parts (bulletin/parts.py) in the document shell
+    bulletin.html.j2. A profiles unit shows `entries`; a unit with a long part shows one
+    `chunk` of its rows, the parts before it only in the first chunk and those after it only
+    in the last."""
     env = edition.layout.jinja_environment()
     _install_filters(env, edition)
     words = wording()
     if edition.lang not in words:
         raise KlastrovinyError("layout", f"the layouts have no wording for '{edition.lang}'")
-    if part_entries is None:
-        part_entries = edition.entries if part == "all" else ()
-    try:
-        template = env.get_template("bulletin.html.j2")
-        return template.render(
+    listed = parts.listed(unit)
+    rows = chunk.items if chunk is not None else (getattr(edition, listed.rows) if listed else ())
+    continued = chunk.continued if chunk else False
+    last = chunk.last if chunk else True
+    shown = _shown_parts(unit, listed, continued, last, edition)
+    with _template_errors():
+        return env.get_template("bulletin.html.j2").render(
             edition=edition,
             issue=edition.issue,
             lang=edition.lang,
             layout=edition.layout,
             entries=edition.entries,
-            part=part,
-            part_entries=part_entries,
-            toc_entries=_items(chunk, part, "front", edition.entries),
-            ecosystem_groups=_items(chunk, part, "ecosystem-index", edition.ecosystem_rows),
-            contact_groups=_items(chunk, part, "contact-index", edition.contact_groups),
-            continued=chunk.continued if chunk else False,
-            last=chunk.last if chunk else True,
+            unit=shown,
+            part_entries=entries,
+            rows=rows,
+            contents_parts=[part for part in edition.parts if part.in_contents],
+            continued=continued,
+            last=last,
             pages=pages,
             w=words[edition.lang],
             colours=ecosystem_colours(),
         )
+
+
+def render_template(edition: Edition, name: str, **context) -> str:
+    """A template rendered on its own (the notes pages), with the edition's filters."""
+    env = edition.layout.jinja_environment()
+    _install_filters(env, edition)
+    with _template_errors():
+        return env.get_template(name).render(
+            lang=edition.lang, layout=edition.layout, w=wording()[edition.lang], **context
+        )
+
+
+def _shown_parts(unit, listed, continued: bool, last: bool, edition: Edition):
+    position = unit.index(listed) if listed else None
+    shown = []
+    for index, part in enumerate(unit):
+        if position is not None and index < position and continued:
+            continue  # an earlier chunk had it
+        if position is not None and index > position and not last:
+            continue  # a later chunk has it
+        if part.prints_in(edition.issue):
+            shown.append(part)
+    return tuple(shown)
+
+
+@contextmanager
+def _template_errors():
+    """A broken or unsafe layout template is the layout's error, with file and line."""
+    try:
+        yield
     except jinja2.TemplateSyntaxError as error:
         report = Report()
         report.error(
@@ -230,10 +113,6 @@ def render_html(
         raise KlastrovinyError("layout", f"layout template not found: {error.name}") from None
 
 
-def _items(chunk: Chunk | None, part: str, chunked: str, items) -> tuple | list:
-    return chunk.items if chunk is not None and part == chunked else items
-
-
 def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
     lang = edition.lang
     env.filters.update(
@@ -252,7 +131,7 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         ),
         # issue: URLs keep absolute paths (which differ between machines) out of the PDF.
         logo_src=lambda entry: "issue:" + entry.logo.relative_to(edition.issue.root).as_posix(),
-        qr=lambda entry: qr_code(entry, edition),
+        qr=lambda entry: Markup(qrcodes.placeholder(*qrcodes.qr_data(entry, edition))),
         email=email_with_breaks,
         web=lambda url: url.split("://", 1)[-1].removeprefix("www.").rstrip("/"),
     )
@@ -269,35 +148,3 @@ def email_with_breaks(address: str) -> Markup:
     if len(domain) > 24:
         escaped = Markup(".<wbr>").join(Markup.escape(part) for part in domain.split("."))
     return Markup.escape(local) + Markup("@<wbr>") + escaped
-
-
-def qr_code(entry: Entry, edition: Edition) -> Markup:
-    """A placeholder for the vector QR code, expanded by qrcodes.expand() where the unit is
-    typeset."""
-    return Markup(qrcodes.placeholder(*qr_data(entry, edition)))
-
-
-def qr_data(entry: Entry, edition: Edition) -> tuple[str, str]:
-    """What a profile's QR code encodes (base64): the vCard of the first printed contact, else
-    the website; and how its black is written ("cmyk" in print, else "rgb")."""
-    from segno import helpers
-
-    contacts = entry.printed_contacts
-    if contacts:
-        person = contacts[0]
-        given, _, family = person.name.rpartition(" ")
-        data = helpers.make_vcard_data(
-            name=f"{family};{given}",
-            displayname=person.full_name,
-            email=person.email,
-            phone=person.phone,
-            url=entry.website,
-            org=entry.name.get(edition.lang, edition.issue.fallback(edition.lang)),
-            title=person.role.get(edition.lang, edition.issue.fallback(edition.lang))
-            if person.role
-            else None,
-        )
-    else:
-        data = entry.website
-    encoded = base64.b64encode(data.encode("utf-8")).decode("ascii")
-    return encoded, "cmyk" if edition.print_mode else "rgb"

@@ -1,16 +1,21 @@
-"""QR codes: the profiles' HTML carries a placeholder (render.qr_code) that is replaced by
+"""QR codes: the profiles' HTML carries a placeholder (the `qr` filter) that is replaced by
 segno's vector QR code where the unit is typeset. Encoding one costs about 40 ms, a sixth of a
 profile's time, so the codes are kept in build/.cache/qr/; on a cold build the workers encode
 them while the front matter is still being laid out (and they would otherwise wait)."""
 
 from __future__ import annotations
 
-import hashlib
+import base64
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from klastroviny.caching import code_digest, store
+from klastroviny.caching import qr_key, store
+
+if TYPE_CHECKING:
+    from klastroviny.bulletin.edition import Edition
+    from klastroviny.content.model import Entry
 
 PLACEHOLDER = re.compile(
     r'<svg class="qr-code" data-qr="([A-Za-z0-9+/=]*)" data-qr-black="(cmyk|rgb)"></svg>'
@@ -54,14 +59,12 @@ def svg(encoded: str, black: str, folder: Path | None) -> str:
 
 
 def _path(folder: Path, encoded: str, black: str) -> Path:
-    key = hashlib.sha256(f"{code_digest()}\0{encoded}\0{black}".encode()).hexdigest()
+    key = qr_key(encoded, black)
     return folder / key[:2] / f"{key}.svg"
 
 
 @lru_cache(maxsize=4096)
 def _encode(encoded: str, black: str) -> str:
-    import base64
-
     import segno
 
     data = base64.b64decode(encoded).decode("utf-8")
@@ -71,3 +74,29 @@ def _encode(encoded: str, black: str) -> str:
     if black == "cmyk":  # black as 100 % K, not four-colour black
         svg = svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)"')
     return svg
+
+
+def qr_data(entry: Entry, edition: Edition) -> tuple[str, str]:
+    """What a profile's QR code encodes (base64): the vCard of the first printed contact, else
+    the website; and how its black is written ("cmyk" in print, else "rgb")."""
+    from segno import helpers
+
+    contacts = entry.printed_contacts
+    if contacts:
+        person = contacts[0]
+        given, _, family = person.name.rpartition(" ")
+        data = helpers.make_vcard_data(
+            name=f"{family};{given}",
+            displayname=person.full_name,
+            email=person.email,
+            phone=person.phone,
+            url=entry.website,
+            org=entry.name.get(edition.lang, edition.issue.fallback(edition.lang)),
+            title=person.role.get(edition.lang, edition.issue.fallback(edition.lang))
+            if person.role
+            else None,
+        )
+    else:
+        data = entry.website
+    encoded = base64.b64encode(data.encode("utf-8")).decode("ascii")
+    return encoded, "cmyk" if edition.print_mode else "rgb"

@@ -49,19 +49,3 @@ def ordered_entries(issue: Issue, lang: str) -> tuple[Entry, ...]:
         by_id = {entry.id: entry for entry in issue.entries}
         return tuple(by_id[entry_id] for entry_id in issue.manual_order)
     return sort_entries(issue.entries, lang, issue.fallback(lang))
-
-
-def index_headings(words: Iterable[str], lang: str) -> list[tuple[str, list[str]]]:
-    """Group words under the printed initial headings of the language (C, Č, …, H, CH, I …)."""
-    index = icu.AlphabeticIndex(icu.Locale(lang))
-    for word in words:
-        index.addRecord(word, word)
-    groups: list[tuple[str, list[str]]] = []
-    while index.nextBucket():
-        records = []
-        while index.nextRecord():
-            records.append(index.recordName)
-        if records:
-            # The index's own collator has no numeric ordering ("Klastr 10" < "Klastr 2").
-            groups.append((index.bucketLabel, sorted_by(records, str, lang)))
-    return groups

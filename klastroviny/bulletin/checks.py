@@ -1,0 +1,98 @@
+"""Checks of the typeset profiles: each fits its page budget above the contact block, and
+every logo was drawn. Both are errors at the entry's file: the bulletin is never printed with
+a profile cut short or a logo missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from klastroviny.bulletin.edition import Edition
+from klastroviny.bulletin.plan import Measured
+from klastroviny.content.model import Entry
+from klastroviny.errors import KlastrovinyError, Location, Report
+
+LINE_MM = 12.5 * 25.4 / 72  # one line of body text on A5 (9/12.5 pt)
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """One unit of consecutive profiles."""
+
+    entries: tuple[Entry, ...]
+    unit: Measured  # the unit's pages, anchors and warnings
+
+    def pages(self) -> list[int]:
+        """Each entry's number of pages: from its first to the next entry's first."""
+        starts = [self.anchor(f"entry-{entry.id}")[0] for entry in self.entries]
+        ends = [*starts[1:], self.unit.pages]
+        return [end - start for start, end in zip(starts, ends, strict=True)]
+
+    def anchor(self, name: str) -> tuple[int, float]:
+        """(page in the unit, y in mm) of an id the page-budget check needs."""
+        if name not in self.unit.anchors:
+            raise KlastrovinyError(
+                "layout", f"a profile has no #{name}; profile.html.j2 must keep that id"
+            )
+        return self.unit.anchors[name]
+
+
+IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG", "Failed to load inline SVG")
+
+
+def check_images(edition: Edition, profiles: list[Profiles]) -> None:
+    """A logo WeasyPrint could not draw would silently be missing from print: an error. It is
+    the entry's whose logo the message names (every entry of the unit if it names none)."""
+    report = Report()
+    for batch in profiles:
+        failures = [
+            message
+            for message in batch.unit.warnings
+            if any(failure in message for failure in IMAGE_FAILURES)
+        ]
+        for message in failures:
+            named = [entry for entry in batch.entries if _logo_url(edition, entry) in message]
+            for entry in named or batch.entries:
+                report.error(
+                    Location(entry.source),
+                    "logo",
+                    f"the logo cannot be drawn "
+                    f"({message.removeprefix('WeasyPrint: ')[:200]}); replace the file",
+                )
+    if report.errors:
+        raise KlastrovinyError("logo", "a logo cannot be drawn", report)
+
+
+def _logo_url(edition: Edition, entry: Entry) -> str:
+    if entry.logo is None:
+        return "\0"  # in no message
+    return "issue:" + entry.logo.relative_to(edition.issue.root).as_posix()
+
+
+def check_page_budget(edition: Edition, profiles: list[Profiles]) -> Report:
+    """Each profile must fit its page budget above the contact block: say by how much not."""
+    layout, report = edition.layout, Report()
+    available = layout.content_height_mm * layout.profile_pages - layout.contact_zone_mm
+    for batch in profiles:
+        for entry, pages in zip(batch.entries, batch.pages(), strict=True):
+            start_page, start_y = batch.anchor(f"entry-{entry.id}")
+            end_page, end_y = batch.anchor(f"entry-end-{entry.id}")
+            height = (end_page - start_page) * layout.content_height_mm + (end_y - start_y)
+            overflow = height - available
+            if overflow > 0.2 or pages != layout.profile_pages:
+                overflow = max(overflow, 0.5)
+                message = _overflow_message(entry, overflow, layout, edition.lang)
+                report.error(Location(entry.source), "", message)
+    return report
+
+
+def _overflow_message(entry: Entry, overflow_mm: float, layout, lang: str) -> str:
+    lines = max(1, round(overflow_mm / LINE_MM + 0.49))
+    budget = f"{layout.profile_pages}-page" if layout.profile_pages > 1 else "one-page"
+    field = f"description.{lang}" if lang in dict(entry.description.values) else "description"
+    words = len(entry.description.get(lang).split())
+    offer = f" or offer.{lang}" if entry.offer else ""
+    return (
+        f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
+        f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words)"
+        f"{offer}"
+    )

@@ -61,7 +61,7 @@ def file_digest(path: Path) -> str:
 
 CACHE_FOLDER = ".cache"
 # Entry fields that only profiles print: the front and back matter are keyed without them,
-# so that editing a description re-renders its profile only (tests/test_units.py checks
+# so that editing a description re-renders its profile only (tests/test_bulletin.py checks
 # that the front and back matter's HTML does not change with them).
 PROFILE_ONLY_FIELDS = ("description", "offer", "keywords", "logo")
 _ISSUE_FILES = re.compile(r'\bsrc="issue:([^"]+)"')  # files of the issue a unit shows
@@ -143,6 +143,16 @@ def font_key(source: Path, glyphs) -> str:
     ).hexdigest()
 
 
+def remove_temp_files(folder: Path, writers: set[int]) -> None:
+    """The temp files that killed processes (`writers`, by pid) left in a cache folder."""
+    if not writers or not folder.is_dir():
+        return
+    endings = tuple(f".{pid}.tmp" for pid in writers)  # as store() names them
+    for path in folder.rglob("*.tmp"):
+        if path.name.endswith(endings):
+            path.unlink(missing_ok=True)
+
+
 def store(path: Path, data: bytes) -> bool:
     """Write a cache file whole or not at all (a temp file, then os.replace), so that another
     process never reads half of one. A cache that cannot be written only costs time: False."""
@@ -161,7 +171,7 @@ def store(path: Path, data: bytes) -> bool:
 
 
 class EntryCache:
-    """A valid entry as read from its file (pickled under build/.cache/entries/), keyed by
+    """A valid entry as read from its file (pickled under the caches' entries/), keyed by
     the file's bytes, the issue's languages and date, and klastroviny's code; the logo's
     digest is checked too, as reading an entry checks its logo."""
 

@@ -1,4 +1,4 @@
-"""Stage 6b, prepress: the print master. PDF in, PDF out.
+"""The print master. PDF in, PDF out.
 
 WeasyPrint renders the print edition with bleed and CMYK layout colours; Ghostscript converts
 what is still RGB (SVG and raster logos) to CMYK against the output profile; pypdf then makes

@@ -1,6 +1,6 @@
 """QR codes: the profiles' HTML carries a placeholder (the `qr` filter) that is replaced by
 segno's vector QR code where the unit is typeset. Encoding one costs about 40 ms, a sixth of a
-profile's time, so the codes are kept in build/.cache/qr/; on a cold build the workers encode
+profile's time, so the codes are kept in the caches' qr/; on a cold build the workers encode
 them while the front matter is still being laid out (and they would otherwise wait)."""
 
 from __future__ import annotations

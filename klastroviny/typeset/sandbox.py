@@ -1,4 +1,4 @@
-"""Stage 5, typeset: the environment WeasyPrint works in (units.py drives it).
+"""The environment WeasyPrint works in (units.py drives it).
 
 Resources come only from the issue folder, the layout folders and assets/ (SandboxFetcher);
 anything else is refused and reported. Fonts come only from assets/fonts (fontconfig is

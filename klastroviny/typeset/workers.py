@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
+from klastroviny.caching import remove_temp_files
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.typeset.render_cache import RenderCache
 from klastroviny.typeset.units import UnitJob, UnitResult, typeset_unit
@@ -71,9 +72,14 @@ class Typesetter:
         executors = [executor for executor in (self._pool, self._matter) if executor]
         interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
         if interrupted:  # SIGINT or SIGTERM: stop now, not after the units under way
-            _stop_at_once(executors)
-        for executor in executors:  # (cancelling futures of a broken pool fails in 3.11)
-            executor.shutdown(wait=not interrupted, cancel_futures=not interrupted)
+            killed = _stop_at_once(executors)
+            if self.cache.folder is not None:
+                remove_temp_files(self.cache.folder.parent, killed)
+        for executor in executors:
+            # Waiting lets each pool's thread see its workers gone before this process exits
+            # (else 3.11 may print an error from its wake-up pipe); cancelling futures of a
+            # pool that is breaking fails in 3.11.
+            executor.shutdown(wait=True, cancel_futures=not interrupted)
 
     def unit(
         self, name: str, source: str, render: Callable[[], UnitJob], matter: bool = False
@@ -117,7 +123,10 @@ class Typesetter:
         """function(*args) for each, in the pool's workers if it has been started."""
         if self._pool is None or self.workers <= 1 or len(arguments) < 2:
             return [function(*args) for args in arguments]
-        return list(self._pool.map(function, *zip(*arguments, strict=True)))
+        # Not Executor.map: interrupted, it cancels its futures, and a pool whose workers are
+        # then killed fails on cancelled futures in 3.11 (with a traceback).
+        futures = [self._pool.submit(function, *args) for args in arguments]
+        return [future.result() for future in futures]
 
     def prepare(self, function, arguments: list[tuple]) -> None:
         """function(*args) for each in the workers, not waited for: work that units will
@@ -183,13 +192,14 @@ def _executor(workers: int, niceness: int = 0) -> Executor:
     )
 
 
-def _stop_at_once(executors: list[Executor]) -> None:
+def _stop_at_once(executors: list[Executor]) -> set[int]:
     """Kill the workers and the fork server now: an interrupted build must not wait for the
     units under way (seconds for a chunk of an index). All of the server's children, also one
     a pool has not registered yet, and the server itself, which may still hold a request to
     fork: a worker that started up after this process has gone would look for the pool's
     semaphores, which this process removes as it exits, and print a traceback. (Python
-    3.14's terminate_workers reaches only the workers a pool has registered.)"""
+    3.14's terminate_workers reaches only the workers a pool has registered.) Returns the
+    workers' process ids."""
     from multiprocessing import forkserver
 
     pids = {pid for executor in executors for pid in getattr(executor, "_processes", None) or {}}
@@ -202,6 +212,7 @@ def _stop_at_once(executors: list[Executor]) -> None:
     if server is not None:
         _kill(server, signal.SIGKILL)
         forkserver._forkserver._stop()  # reaps it; a later build starts a new one
+    return pids
 
 
 def _kill(pid: int, signum: int) -> None:

@@ -18,14 +18,6 @@ from klastroviny import __version__
 from klastroviny.errors import KlastrovinyError, Report
 
 
-def main() -> None:
-    """The console script: Ctrl-C and SIGTERM stop a run cleanly (exit 130 and 143)."""
-    from klastroviny.interrupt import stop_cleanly_on_signals
-
-    stop_cleanly_on_signals()
-    cli(prog_name="klastroviny")
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="klastroviny")
 @click.option(
@@ -90,11 +82,9 @@ def guarded(ctx: click.Context, run) -> None:
         click.echo(f"error: {error.message}", err=True)
         raise SystemExit(1) from None
     except KeyboardInterrupt as interrupt:
-        from klastroviny.interrupt import Terminated, exit_code
+        from klastroviny.interrupt import stopped
 
-        why = "stopped by SIGTERM" if isinstance(interrupt, Terminated) else "interrupted"
-        click.echo(f"{why}; earlier outputs are left as they were, whole", err=True)
-        raise SystemExit(exit_code(interrupt)) from None
+        stopped(interrupt)
     except (SystemExit, click.exceptions.Exit, click.ClickException):
         raise
     except Exception as error:

@@ -14,6 +14,7 @@ result, even one that a swallowed interrupt left incomplete.
 from __future__ import annotations
 
 import signal
+import sys
 
 
 class Terminated(KeyboardInterrupt):
@@ -32,6 +33,14 @@ def exit_code(interrupt: KeyboardInterrupt) -> int:
     return getattr(interrupt, "exit_code", INTERRUPTED_EXIT_CODE)
 
 
+def stopped(interrupt: KeyboardInterrupt):
+    """End the program after an interrupt: one line on stderr, 130 or 143."""
+    why = "stopped by SIGTERM" if isinstance(interrupt, Terminated) else "interrupted"
+    sys.stderr.write(f"{why}; earlier outputs are left as they were, whole\n")
+    sys.stderr.flush()
+    raise SystemExit(exit_code(interrupt)) from None
+
+
 def _interrupt(signum: int) -> KeyboardInterrupt:
     return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
@@ -47,6 +56,17 @@ def stop_cleanly_on_signals() -> None:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    sys.unraisablehook = _signal_again_if_swallowed
+
+
+def _signal_again_if_swallowed(unraisable) -> None:
+    """An interrupt raised where Python cannot raise it (a weakref callback or __del__, e.g.
+    in the import machinery) would be printed as 'Exception ignored' and dropped: send the
+    signal again instead, so that it stops the program where it can unwind."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _stopped_by is not None:
+        signal.raise_signal(_stopped_by)
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def raise_if_stopped() -> None:

@@ -74,8 +74,11 @@ def _count(n: int, noun: str, plural: str | None = None) -> str:
 
 def guarded(ctx: click.Context, run) -> None:
     """Run a command: user errors end in a clean message and exit 1, bugs in a saved traceback."""
+    from klastroviny.interrupt import ignore_signals_once_done
+
     try:
         run()
+        ignore_signals_once_done()
     except KlastrovinyError as error:
         if error.report is not None:
             print_report(error.report)

@@ -27,6 +27,7 @@ class Terminated(KeyboardInterrupt):
 INTERRUPTED_EXIT_CODE = 128 + signal.SIGINT  # 130
 
 _stopped_by: int | None = None  # the first signal received, once the handlers are installed
+_installed = False  # by stop_cleanly_on_signals (the console script), never on import
 
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:
@@ -57,6 +58,16 @@ def stop_cleanly_on_signals() -> None:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     sys.unraisablehook = _signal_again_if_swallowed
+    global _installed
+    _installed = True
+
+
+def ignore_signals_once_done() -> None:
+    """The command's work is done and written: a signal while the program shuts down (its
+    workers' threads joined) changes nothing, so it is not turned into a traceback."""
+    if _installed:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _signal_again_if_swallowed(unraisable) -> None:
@@ -64,7 +75,8 @@ def _signal_again_if_swallowed(unraisable) -> None:
     in the import machinery) would be printed as 'Exception ignored' and dropped: send the
     signal again instead, so that it stops the program where it can unwind."""
     if isinstance(unraisable.exc_value, KeyboardInterrupt) and _stopped_by is not None:
-        signal.raise_signal(_stopped_by)
+        if callable(signal.getsignal(_stopped_by)):  # still ours, not ignored or default
+            signal.raise_signal(_stopped_by)
         return
     sys.__unraisablehook__(unraisable)
 

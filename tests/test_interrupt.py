@@ -34,7 +34,7 @@ SAMPLE_MOMENTS = [
     (signal.SIGINT, 0.2),
     (signal.SIGTERM, 0.4),
     (signal.SIGTERM, 0.6),
-    (signal.SIGINT, 0.8),
+    (signal.SIGINT, 0.75),
 ]
 BIG_MOMENTS = [(signal.SIGTERM, 3.0), (signal.SIGINT, 7.0), (signal.SIGTERM, 11.0)]
 

@@ -2,8 +2,8 @@
 so that the atomic writer removes its temp file and the earlier output stays whole.
 
 Exit codes follow the shell's convention, 128 + the signal number: 130 for SIGINT, 143 for
-SIGTERM. Installed by the console script (cli.main) only, never on import, so that a program that
-uses klastroviny as a library keeps its own signal handling.
+SIGTERM. Installed by the console script (klastroviny.__main__) only, never on import, so
+that a program that uses klastroviny as a library keeps its own signal handling.
 
 A library may swallow the exception (WeasyPrint catches BaseException while it draws an SVG and
 goes on without the image). So the signal is also remembered, and the writer calls

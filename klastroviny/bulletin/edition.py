@@ -21,32 +21,27 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class IndexRow:
-    """One row of the contact index: a person of a cluster, to be circled with a pen."""
-
-    entry: Entry
-    contact: Contact
-    ecosystem: str
-    number: int  # within its ecosystem's group, from 1 (even rows are tinted)
-
-    @property
-    def key(self) -> str:
-        """Unique in the index: the row's id is row-<key> (see compose.typeset_list)."""
-        return f"{self.ecosystem}-{self.number}"
-
-
-@dataclass(frozen=True)
 class EcosystemRow:
     """One line of the ecosystem index: a cluster under one of its ecosystems."""
 
     entry: Entry
     ecosystem: str
     number: int  # within its ecosystem's group, from 1 (the group's heading goes before 1)
+    kind = "cluster-"  # keeps the keys of the two indexes apart
 
     @property
     def key(self) -> str:
         """Unique in the bulletin: the row's id is row-<key> (see compose.typeset_list)."""
-        return f"{self.ecosystem}-cluster-{self.number}"
+        return f"{self.ecosystem}-{self.kind}{self.number}"
+
+
+@dataclass(frozen=True)
+class IndexRow(EcosystemRow):
+    """One row of the contact index: a person of a cluster, to be circled with a pen (even
+    rows are tinted)."""
+
+    contact: Contact
+    kind = ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +84,7 @@ class Edition:
         groups = []
         for ecosystem, members in self.ecosystem_groups:
             contacts = [(entry, c) for entry in members for c in entry.index_contacts]
-            rows = [IndexRow(e, c, ecosystem, n) for n, (e, c) in enumerate(contacts, 1)]
+            rows = [IndexRow(e, ecosystem, n, c) for n, (e, c) in enumerate(contacts, 1)]
             if rows:
                 groups.append((ecosystem, rows))
         return groups

@@ -13,12 +13,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 from klastroviny.bulletin import parts as registry
 from klastroviny.bulletin.checks import Profiles, check_images, check_page_budget
-from klastroviny.bulletin.edition import Chunk, Edition
+from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.outline import bookmarks, metadata
 from klastroviny.bulletin.parts import BACK, FRONT, PROFILES, Part
 from klastroviny.bulletin.plan import PagePlan, notes_pages_needed, settle
@@ -150,7 +149,7 @@ class Composer:
         while True:
             end = min(start + step, len(rows))
             last = end == len(rows)
-            chunk = _chunk(listed, [item for _, item in rows[start:end]], start > 0, last)
+            chunk = self.edition.chunk(listed, rows[start:end], start > 0, last)
             name = f"{prefix}{unit[0].unit}:{start}-{end}"
             result = self.matter(name, unit, plan, page, chunk, open_end=not last)
             resume = position.get(result.resume, start)
@@ -263,14 +262,6 @@ class Composer:
         for result in units:
             for message in dict.fromkeys(result.warnings):
                 report.warning(Location(self.edition.layout.search_path[-2]), "", message)
-
-
-def _chunk(listed: Part, items: list, continued: bool, last: bool) -> Chunk:
-    """Rows of a long part; an index's rows in their ecosystems' groups."""
-    if listed.grouped:
-        groups = [(eco, list(group)) for eco, group in groupby(items, lambda r: r.ecosystem)]
-        return Chunk(tuple(groups), continued, last)
-    return Chunk(tuple(items), continued, last)
 
 
 def _font_programs(units, typesetter: Typesetter, folder: Path | None) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -95,6 +96,14 @@ class Edition:
         if part.grouped:
             return [(row.key, row) for _, rows in items for row in rows]
         return [(entry.id, entry) for entry in items]
+
+    def chunk(self, part: Part, rows: list[tuple[str, object]], continued: bool, last: bool):
+        """Some of `rows(part)` as one unit shows them: an index's rows in their groups."""
+        items = [item for _, item in rows]
+        if part.grouped:
+            groups = [(eco, list(group)) for eco, group in groupby(items, lambda r: r.ecosystem)]
+            return Chunk(tuple(groups), continued, last)
+        return Chunk(tuple(items), continued, last)
 
     def _entry_key(self, entry: Entry) -> bytes:
         short = entry.display_short_name(self.lang, self.issue.fallback(self.lang))

@@ -243,6 +243,7 @@ class Composer:
         if self.qr_cache is None:
             return
         data = [qrcodes.qr_data(entry, self.edition) for entry in self.edition.entries]
+        data = [code for code in data if code]  # an entry without contacts or website has none
         codes, size = qrcodes.missing(data, self.qr_cache), qrcodes.PER_TASK
         tasks = [(codes[at : at + size], self.qr_cache) for at in range(0, len(codes), size)]
         self.typesetter.prepare(qrcodes.encode, tasks)

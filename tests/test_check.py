@@ -34,11 +34,11 @@ def test_the_default_issue_is_valid(check):
 
 # --- required and unknown fields ------------------------------------------------------------
 def test_missing_required_fields_are_reported_at_the_mapping_that_lacks_them(check):
-    issue, problems = check(entries={"clutex": entry_yaml(city=None, website=None)})
+    issue, problems = check(entries={"clutex": entry_yaml(city=None, region=None)})
     assert issue is None
     assert problems == [
         f"{E}:1:1: error: city: missing required field",
-        f"{E}:1:1: error: website: missing required field",
+        f"{E}:1:1: error: region: missing required field",
     ]
 
 
@@ -108,8 +108,12 @@ def test_duplicate_key(check):
             f"{E}:12:10: error: members: expected a whole number, got a text",
         ),
         (
-            {"contacts": contact_yaml(consent="'yes'")},
+            {"contacts": contact_yaml(consent="'maybe'")},
             f"{E}:11:14: error: contacts[0].consent: expected true or false, got a text",
+        ),
+        (
+            {"contacts": contact_yaml(consent="ano")},
+            f"{E}:11:14: error: contacts[0].consent: 'ano' means yes; write true or false",
         ),
         (
             {"ecosystems": "textiles"},
@@ -688,3 +692,71 @@ def test_a_broken_entry_is_not_also_unknown_to_manual_order(check):
     )
     assert len(problems) == 1
     assert problems[0].startswith("entries/nano.yaml:3:7: error: city:")
+
+
+# --- what people type: names where codes belong --------------------------------------------
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"region": "Jihomoravský kraj"},
+            f"{E}:2:9: error: region: 'Jihomoravský kraj' is not an ISO 3166-2 code; "
+            "write CZ-64 (Jihomoravský kraj)",
+        ),
+        (
+            {"region": "Liberec Region"},
+            f"{E}:2:9: error: region: 'Liberec Region' is not an ISO 3166-2 code; "
+            "write CZ-51 (Liberecký kraj)",
+        ),
+        (
+            {"ecosystems": "[textiles, stavebnictví]"},
+            f"{E}:4:24: error: ecosystems[1]: 'stavebnictví' is the Czech name of construction; "
+            "write construction",
+        ),
+        (
+            {"ecosystems": "[aerospace & defence]"},
+            f"{E}:4:14: error: ecosystems[0]: 'aerospace & defence' is the English name of "
+            "aerospace-defence; write aerospace-defence",
+        ),
+        (
+            {"contacts": contact_yaml(in_index="ne")},
+            f"{E}:12:15: error: contacts[0].in_index: 'ne' means no; write true or false",
+        ),
+    ],
+)
+def test_a_name_or_word_where_a_code_belongs_gets_the_code_to_write(check, fields, expected):
+    _, problems = check(entries={"clutex": entry_yaml(**fields)})
+    assert problems == [expected]
+
+
+def test_consent_may_say_when_and_how_it_was_given(check):
+    contact = contact_yaml(consent="{given: 2023-08-14, how: e-mail}")
+    issue, problems = check(entries={"clutex": entry_yaml(contacts=contact)})
+    assert problems == []
+    person = issue.entries[0].contacts[0]
+    assert (person.consent, person.consent_given, person.consent_how) == (
+        True,
+        dt.date(2023, 8, 14),
+        "e-mail",
+    )
+
+
+def test_consent_without_a_date_is_an_error(check):
+    contact = contact_yaml(consent="{how: e-mail}")
+    _, problems = check(entries={"clutex": entry_yaml(contacts=contact)})
+    assert problems == [f"{E}:11:14: error: contacts[0].consent.given: missing required field"]
+
+
+def test_a_cluster_without_a_website_prints_without_one(check):
+    issue, problems = check(entries={"clutex": entry_yaml(website=None)})
+    assert problems == []
+    assert issue.entries[0].website is None
+
+
+def test_short_name_is_a_text_per_edition(check):
+    short = "{cs: Klastr technických textilií, en: Technical Textiles Cluster}"
+    issue, problems = check(entries={"clutex": entry_yaml(short_name=short)})
+    assert problems == []
+    entry = issue.entries[0]
+    assert entry.display_short_name("en") == "Technical Textiles Cluster"
+    assert entry.display_short_name("cs") == "Klastr technických textilií"

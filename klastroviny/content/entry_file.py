@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from klastroviny.caching import EntryCache
 from klastroviny.content import logos, vocabulary
@@ -28,7 +28,7 @@ ENTRY_FIELDS = {
     "members": False,
     "ecosystems": True,
     "label": False,
-    "website": True,
+    "website": False,
     "logo": False,
     "description": True,
     "offer": False,
@@ -47,6 +47,7 @@ CONTACT_FIELDS = {
     "consent": True,
 }
 LABEL_FIELDS = {"level": True, "valid_until": True}
+CONSENT_FIELDS = {"given": True, "how": False}
 MAX_CONTACTS = 20
 
 
@@ -96,7 +97,7 @@ def _read_entry(
     year = issue_date.year if issue_date else dt.date.today().year
     values = {
         "name": r.text(fields["name"], "name") if "name" in fields else None,
-        "short_name": r.string(get("short_name"), "short_name") if get("short_name") else None,
+        "short_name": r.text(get("short_name"), "short_name") if get("short_name") else None,
         "sort_as": r.string(get("sort_as"), "sort_as") if get("sort_as") else None,
         "country": country,
         "region": _read_region(r, get("region"), country),
@@ -129,6 +130,10 @@ def _read_region(r: Reader, node: Node | None, country: str | None) -> str | Non
     if region is None or country is None:
         return None
     regions = vocabulary.regions_of(country)
+    if region not in regions and (code := vocabulary.match_region(region, country)):
+        name = regions.get(code, code)
+        r.error(node, "region", f"'{region}' is not an ISO 3166-2 code; write {code} ({name})")
+        return None
     if region not in regions:
         listing = (
             ", ".join(f"{code} {name}" for code, name in regions.items()) if country == "CZ" else ""
@@ -150,12 +155,32 @@ def _read_ecosystems(r: Reader, node: Node | None) -> tuple[str, ...]:
     chosen: list[str] = []
     for index, item in enumerate(items):
         field = f"ecosystems[{index}]"
-        ecosystem = r.choice(item, field, vocabulary.ECOSYSTEMS, "one of the 14 ecosystems")
+        ecosystem = _read_ecosystem(r, item, field)
         if ecosystem in chosen:
             r.error(item, field, f"'{ecosystem}' is listed twice")
         elif ecosystem:
             chosen.append(ecosystem)
     return tuple(chosen)
+
+
+def _read_ecosystem(r: Reader, node: Node, field: str) -> str | None:
+    value = r.string(node, field)
+    if value is None or value in vocabulary.ECOSYSTEMS:
+        return value
+    match = vocabulary.match_ecosystem(value)
+    if match:
+        ecosystem, named = match
+        how = {"cs": "the Czech name of", "en": "the English name of"}.get(named, "close to")
+        r.error(node, field, f"'{value}' is {how} {ecosystem}; write {ecosystem}")
+    else:
+        choices = vocabulary.ECOSYSTEMS
+        r.error(
+            node,
+            field,
+            f"'{value}' is not one of the 14 ecosystems"
+            + did_you_mean(value, choices, show_all=True),
+        )
+    return None
 
 
 def _read_label(r: Reader, node: Node, issue_date: dt.date | None) -> Label | None:
@@ -300,20 +325,44 @@ def _read_contact(r: Reader, node: Node, field: str, country: str) -> Contact | 
         "role": optional("role", r.text),
         "phone": optional("phone", lambda n, f: _read_phone(r, n, f, country)),
         "email": optional("email", lambda n, f: _read_email(r, n, f)),
-        "in_index": optional("in_index", r.boolean),
-        "consent": optional("consent", r.boolean),
+        "in_index": optional("in_index", lambda n, f: _read_yes_no(r, n, f)),
     }
+    if get("consent") is not None:
+        contact.update(_read_consent(r, get("consent"), f"{field}.consent"))
     if contact["in_index"] is None:
         contact["in_index"] = True
-    if contact["consent"] is False:
+    if contact.get("consent") is False:
         r.warning(
             fields["consent"],
             f"{field}.consent",
             f"{contact['name']} did not agree to be printed; the contact is left out of print",
         )
-    if contact["name"] is None or contact["consent"] is None:
+    if contact["name"] is None or contact.get("consent") is None:
         return None
     return Contact(**contact)
+
+
+def _read_consent(r: Reader, node: Node, field: str) -> dict:
+    """`consent: true|false`, or `{given: DATE, how: TEXT}`: agreed, and when and how."""
+    if not isinstance(node, MappingNode):
+        return {"consent": _read_yes_no(r, node, field)}
+    fields = r.mapping(node, field, CONSENT_FIELDS)
+    if fields is None or "given" not in fields:
+        return {"consent": None}
+    given = r.date(fields["given"], f"{field}.given")
+    how = r.string(fields["how"], f"{field}.how") if fields.get("how") else None
+    return {"consent": True if given else None, "consent_given": given, "consent_how": how}
+
+
+def _read_yes_no(r: Reader, node: Node, field: str) -> bool | None:
+    """true or false; a word a spreadsheet would take (ano, ne, x) gets a precise hint."""
+    if isinstance(node, ScalarNode) and node.tag.endswith(":str"):
+        meaning = vocabulary.yes_no(node.value)
+        if meaning is not None:
+            word = "yes" if meaning else "no"
+            r.error(node, field, f"'{node.value}' means {word}; write true or false")
+            return None
+    return r.boolean(node, field)
 
 
 def _read_phone(r: Reader, node: Node, field: str, country: str) -> str | None:

@@ -72,6 +72,8 @@ class Contact:
     email: str | None
     in_index: bool
     consent: bool
+    consent_given: dt.date | None = None  # when and how the person agreed, if recorded:
+    consent_how: str | None = None  # printed nowhere, exported with the contacts
 
     @property
     def full_name(self) -> str:
@@ -87,7 +89,7 @@ class Entry:
     id: str
     source: Path
     name: Text
-    short_name: str | None
+    short_name: Text | None
     sort_as: str | None
     country: str
     region: str
@@ -96,7 +98,7 @@ class Entry:
     members: int | None
     ecosystems: tuple[str, ...]
     label: Label | None
-    website: str
+    website: str | None
     logo: Path | None  # absolute path inside the issue folder
     description: Text
     offer: TextList | None
@@ -105,7 +107,7 @@ class Entry:
     contacts: tuple[Contact, ...]
 
     def display_short_name(self, lang: str, fallback: tuple[str, ...] = ()) -> str:
-        return self.short_name or self.name.get(lang, fallback)
+        return (self.short_name or self.name).get(lang, fallback)
 
     @property
     def printed_contacts(self) -> tuple[Contact, ...]:

@@ -98,3 +98,105 @@ def country_name(code: str, lang: str) -> str:
         except OSError:
             pass
     return country.name
+
+
+# --- matching what people type (check's hints and the spreadsheet import) ---------------------
+# Academic and professional titles, as written in Czech (Bc., Ing., … before the name; Ph.D.,
+# CSc., … after it, set off with a comma). Matched longest first ("Ing. arch." before "Ing.").
+TITLES_BEFORE = (
+    "Ing. arch.", "akad. mal.", "akad. soch.", "prof.", "doc.", "Bc.", "BcA.", "Ing.", "Mgr.",
+    "MgA.", "MUDr.", "MDDr.", "MVDr.", "RNDr.", "PhDr.", "JUDr.", "PharmDr.", "ThDr.", "ThLic.",
+    "PaedDr.", "RSDr.", "ICDr.", "Dr.", "PhMr.", "ak. mal.",
+)  # fmt: skip
+TITLES_AFTER = (
+    "Ph.D.", "Th.D.", "CSc.", "DrSc.", "DSc.", "DiS.", "MBA", "MPA", "LL.M.", "LL.B.", "MSc.",
+    "BSc.", "M.A.", "B.A.", "dr. h. c.",
+)  # fmt: skip
+
+_YES = {"true", "yes", "ano", "a", "y", "1", "x", "✓", "✔"}
+_NO = {"false", "no", "ne", "n", "0"}
+_FILLER_WORDS = {"kraj", "region", "and", "a"}
+
+
+def fold(text: str) -> str:
+    """A key for matching what people type: no accents, no case, words of letters and digits
+    only, without the filler words (kraj, region, and) that people leave out or add."""
+    import unicodedata
+
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
+    words = "".join(c if c.isalnum() else " " for c in plain).split()
+    return " ".join(word for word in words if word not in _FILLER_WORDS)
+
+
+def yes_no(text: str) -> bool | None:
+    """ano/ne, yes/no, true/false, 1/0, x → True/False; anything else None."""
+    word = fold(text) if text.strip() not in ("✓", "✔") else "x"
+    if not word and text.strip().casefold() == "a":  # fold drops the Czech "a" (= and)
+        return True
+    return True if word in _YES else False if word in _NO else None
+
+
+@cache
+def _region_names(country: str) -> dict[str, str]:
+    """Folded code and Czech/English names → ISO 3166-2 code."""
+    names: dict[str, str] = {}
+    if country == "CZ":
+        for code, by_lang in CZECH_REGIONS.items():
+            for name in (code, *by_lang.values()):
+                names[fold(name)] = code
+        names[fold("Praha")] = "CZ-10"
+        return names
+    for code, name in _subdivisions(country).items():
+        names.setdefault(fold(code), code)
+        names.setdefault(fold(name), code)
+    return names
+
+
+def match_region(text: str, country: str) -> str | None:
+    """The region code that `text` names (a code, or a Czech or English name), or None."""
+    return _region_names(country).get(fold(text))
+
+
+@cache
+def _ecosystem_names() -> dict[str, tuple[str, str]]:
+    """Folded id and display names → (id, "id"|language of the name)."""
+    names: dict[str, tuple[str, str]] = {}
+    for ecosystem, by_lang in ECOSYSTEMS.items():
+        for lang, name in by_lang.items():
+            names.setdefault(fold(name), (ecosystem, lang))
+    for ecosystem in ECOSYSTEMS:
+        names.setdefault(fold(ecosystem), (ecosystem, "id"))
+    return names
+
+
+def match_ecosystem(text: str) -> tuple[str, str] | None:
+    """(id, how it was named: "id", "cs" or "en") for an id or a display name, or None."""
+    return _ecosystem_names().get(fold(text))
+
+
+def split_titles(full_name: str) -> tuple[str | None, str, str | None]:
+    """'Ing. Petr Dvořák, Ph.D.' → ('Ing.', 'Petr Dvořák', 'Ph.D.'), by the title lists."""
+    rest = " ".join(full_name.split())
+    before: list[str] = []
+    while match := next(
+        (t for t in _longest_first(TITLES_BEFORE) if _starts_with_title(rest, t)), None
+    ):
+        before.append(match)
+        rest = rest[len(match) :].lstrip(" ,")
+    name, _, after_part = rest.partition(",")
+    after = [t.strip() for t in after_part.split(",") if t.strip()]
+    while match := next((t for t in _longest_first(TITLES_AFTER) if name.endswith(" " + t)), None):
+        after.insert(0, match)
+        name = name[: -len(match)].rstrip(" ,")
+    return (" ".join(before) or None, name.strip(), ", ".join(after) or None)
+
+
+@cache
+def _longest_first(titles: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(titles, key=len, reverse=True))
+
+
+def _starts_with_title(text: str, title: str) -> bool:
+    return text.casefold().startswith(title.casefold() + " ") and len(text) > len(title) + 1

@@ -76,9 +76,10 @@ def _encode(encoded: str, black: str) -> str:
     return svg
 
 
-def qr_data(entry: Entry, edition: Edition) -> tuple[str, str]:
+def qr_data(entry: Entry, edition: Edition) -> tuple[str, str] | None:
     """What a profile's QR code encodes (base64): the vCard of the first printed contact, else
-    the website; and how its black is written ("cmyk" in print, else "rgb")."""
+    the website, else nothing (None); and how its black is written ("cmyk" in print, else
+    "rgb")."""
     from segno import helpers
 
     contacts = entry.printed_contacts
@@ -96,7 +97,9 @@ def qr_data(entry: Entry, edition: Edition) -> tuple[str, str]:
             if person.role
             else None,
         )
-    else:
+    elif entry.website:
         data = entry.website
+    else:
+        return None
     encoded = base64.b64encode(data.encode("utf-8")).decode("ascii")
     return encoded, "cmyk" if edition.print_mode else "rgb"

@@ -17,9 +17,12 @@ class Location:
     file: Path
     line: int = 0  # 1-based; 0 = the whole file
     column: int = 0
+    cell: str = ""  # in a workbook: the sheet and cell, e.g. "clusters!G7"
 
     def __str__(self) -> str:
         path = display_path(self.file)
+        if self.cell:
+            return f"{path}:{self.cell}"
         if self.line:
             return f"{path}:{self.line}:{self.column}"
         return path

@@ -147,8 +147,9 @@ def source_date_epoch(day: dt.date):
 
 
 def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Path]:
-    """Remove what klastroviny wrote for an issue — its PDFs, the print package and the
-    caches — and the output folder if that leaves it empty; nothing else in it. Returns
+    """Remove what klastroviny wrote for an issue — its PDFs, the print package, the exported
+    contacts and workbook, and the caches — and the output folder if that leaves it empty;
+    nothing else in it. Returns
     what was removed."""
     issue_dir, options = Path(issue_dir), options or BuildOptions()
     if not (issue_dir / "issue.yaml").is_file():
@@ -157,6 +158,8 @@ def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Pa
     slug = issue_dir.resolve().name
     targets = [
         *sorted(folder.glob(f"{slug}-*.pdf")),
+        *sorted(folder.glob(f"{slug}-contacts.*")),  # personal data: not left behind
+        folder / f"{slug}-workbook.xlsx",
         folder / f"{slug}-print.zip",
         folder / "print",
         options.cache_dir or cache_folder(folder),

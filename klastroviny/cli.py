@@ -59,6 +59,110 @@ def check(ctx: click.Context, issue_dir: Path, strict: bool) -> None:
     guarded(ctx, run)
 
 
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The bulletin's title; default: a line to fill in.")
+@click.option("--publisher", default=None, help="The publisher; default: a line to fill in.")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="The issue's date.")
+@click.option("--event", default=None, help="The event the issue is made for.")
+@click.option(
+    "--languages",
+    default=None,
+    metavar="cs,en",
+    help="The editions, separated by commas; default: cs (with --from, the earlier issue's).",
+)
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="PREVIOUS_ISSUE_DIR",
+    help="Start from an earlier issue: copy its entries and logos, take its issue.yaml's "
+    "values (the options override them), number + 1.",
+)
+@click.pass_context
+def new(ctx, issue_dir: Path, title, publisher, date, event, languages, previous) -> None:
+    """Make a new issue folder: issue.yaml with a comment on every field, entries/, logos/.
+
+    A required field not given (by an option or --from) is a commented-out line marked
+    "<- required", which check reports as missing until it is filled in.
+    """
+
+    def run() -> None:
+        from klastroviny.content.scaffold import new_issue
+
+        made = new_issue(
+            issue_dir,
+            title=title,
+            publisher=publisher,
+            date=date,
+            event=event,
+            languages=languages,
+            previous=previous,
+        )
+        _print_new(made)
+
+    guarded(ctx, run)
+
+
+def _print_new(made) -> None:
+    import shlex
+
+    shown = shlex.quote(str(made.issue_dir))
+    number = f" (number {made.number})" if made.number else ""
+    entries = _count(made.entries, "entry", "entries")
+    entries += ", .imported.json" if made.import_record else ""
+    if made.previous is None:
+        click.echo(f"made {made.issue_dir}: issue.yaml, entries/, logos/")
+    else:
+        click.echo(
+            f"made {made.issue_dir} from {made.previous}: issue.yaml{number}, "
+            f"entries/ ({entries}), logos/ ({_count(made.logos, 'file')})"
+        )
+    if made.kept:
+        kept = ", ".join(made.kept)
+        click.echo(f"taken from its issue.yaml: {kept}; update what is new for this issue")
+    if made.skipped:
+        links = ", ".join(str(path) for path in made.skipped)
+        click.echo(f"left out, as links that lead outside {made.previous}: {links}")
+    if made.to_fill:
+        fields = ", ".join(made.to_fill)
+        lines = "lines" if len(made.to_fill) > 1 else "line"
+        click.echo(f'fill in issue.yaml: {fields} (the {lines} marked "<- required")')
+    if made.entries:
+        click.echo(f"next: klastroviny check {shown}")
+    else:
+        click.echo(f"next: klastroviny add {shown} ID, or klastroviny import {shown} clusters.xlsx")
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.argument("entry_id", metavar="ID")
+@click.option("--name", default=None, help="The cluster's full name; default: a line to fill in.")
+@click.pass_context
+def add(ctx, issue_dir: Path, entry_id: str, name) -> None:
+    """Add an entry to an issue: entries/ID.yaml with a comment on every field.
+
+    ID uses only a-z, 0-9 and -. The required fields are commented-out lines marked
+    "<- required", which check reports as missing until they are filled in.
+    """
+
+    def run() -> None:
+        import shlex
+
+        from klastroviny.content.scaffold import add_entry
+
+        made = add_entry(issue_dir, entry_id, name)
+        click.echo(
+            f'made {made.path}; fill in the lines marked "<- required", then: '
+            f"klastroviny check {shlex.quote(str(issue_dir))}"
+        )
+        if made.manual_order:
+            click.echo(f"note: issue.yaml has order: manual; add {entry_id} to its manual_order")
+
+    guarded(ctx, run)
+
+
 def print_report(report: Report) -> None:
     """Every problem, errors first, then a count."""
     for problem in report.sorted():
@@ -443,3 +547,123 @@ def _shown(path: Path) -> str:
     from klastroviny.errors import display_path
 
     return display_path(path)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "vcf", "xlsx"]),
+    default=None,
+    help="File format; default: from the suffix of -o, else csv.",
+)
+@click.option("--entries", default=None, help="Only these entries: ids separated by commas.")
+@click.option(
+    "--lang",
+    type=click.Choice(["cs", "en"]),
+    default=None,
+    help="Language of names and roles; default: the issue's first language.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write to this file; default build/<slug>/<slug>-contacts.<format>.",
+)
+@click.pass_context
+def contacts(ctx, issue_dir: Path, fmt, entries, lang, output) -> None:
+    """Export the contacts who agreed to be printed, for follow-up after the event: CSV, XLSX
+    or vCard, one row or card per contact, in the bulletin's order. Contacts with consent:
+    false are never exported."""
+
+    def run() -> None:
+        from klastroviny.errors import display_path
+        from klastroviny.workbook.contacts import export_contacts
+
+        made = export_contacts(issue_dir, fmt, entries, lang, output)
+        print_report(made.report)
+        chosen = made.selection
+        click.echo(
+            f"{_count(len(chosen.rows), 'contact')} of {_count(chosen.clusters, 'cluster')} "
+            f"→ {display_path(made.path)}"
+        )
+        click.echo(f"{_count(chosen.without_consent, 'contact')} left out for lack of consent")
+
+    guarded(ctx, run)
+
+
+@cli.command("import")
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Show, entry by entry, what would change; write nothing."
+)
+@click.option(
+    "--force", is_flag=True, help="Also update entry files edited by hand since the last import."
+)
+@click.pass_context
+def import_(ctx, issue_dir: Path, table: Path, dry_run: bool, force: bool) -> None:
+    """Make or update entries/<id>.yaml from the office's workbook: an .xlsx, .xls or .ods file,
+    a clusters.csv, or a folder with clusters.csv and contacts.csv (docs/spreadsheets.md).
+
+    Everything is read and checked before anything is written: one error in any row, and no
+    file changes."""
+
+    def run() -> None:
+        from klastroviny.workbook.importing import import_workbook
+
+        result = import_workbook(issue_dir, table, dry_run, force)
+        print_report(result.report)
+        _print_import(result, dry_run)
+
+    guarded(ctx, run)
+
+
+def _print_import(result, dry_run: bool) -> None:
+    counts = ", ".join(_count(n, kind[:-1], kind) for kind, n in result.counts.items())
+    click.echo(f"read {counts}")
+    if result.converted:
+        done = ", ".join(f"{n} {what}" for what, n in sorted(result.converted.items()))
+        click.echo(f"converted: {done}")
+    changed = [change for change in result.changes if change.changed]
+    for change in result.changes:
+        if change.changed or dry_run:
+            click.echo(f"{change.id}: {', '.join(change.changes) or 'no change'}")
+    if result.not_in_table:
+        click.echo(f"not in the table, kept as they are: {', '.join(result.not_in_table)}")
+    verb = "would change" if dry_run else "changed"
+    unchanged = len(result.changes) - len(changed)
+    click.echo(f"{verb} {_count(len(changed), 'entry file', 'entry files')}, {unchanged} unchanged")
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="An .xlsx file, or a folder for clusters.csv and contacts.csv; "
+    "default build/<slug>/<slug>-workbook.xlsx.",
+)
+@click.pass_context
+def export(ctx, issue_dir: Path, output: Path | None) -> None:
+    """Write the issue as the workbook that `import` reads: every cluster and contact. Importing
+    it again changes nothing."""
+
+    def run() -> None:
+        from klastroviny.errors import display_path
+        from klastroviny.workbook.export import export_workbook
+
+        target = (
+            output
+            or Path("build")
+            / issue_dir.resolve().name
+            / f"{issue_dir.resolve().name}-workbook.xlsx"
+        )
+        for path in export_workbook(issue_dir, target):
+            click.echo(f"wrote {display_path(path)}")
+
+    guarded(ctx, run)

@@ -273,4 +273,3 @@ def _font_programs(units, typesetter: Typesetter, folder: Path | None) -> dict:
         font_program, [(font, glyphs, folder) for (font, _), glyphs in needed.items()]
     )
     return dict(zip(needed, programs, strict=True))
-

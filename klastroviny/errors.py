@@ -71,7 +71,8 @@ class Report:
 
 def _position(problem: Problem) -> tuple:
     loc = problem.location
-    return (str(loc.file), loc.line, loc.column, problem.field, problem.message)
+    sheet = loc.cell.rpartition("!")[0]  # a workbook's problems: sheet by sheet
+    return (str(loc.file), sheet, loc.line, loc.column, problem.field, problem.message)
 
 
 class KlastrovinyError(Exception):

@@ -44,3 +44,15 @@ def test_clean_refuses_a_folder_that_is_not_an_issue(tmp_path):
     assert result.exit_code == 1
     assert "is not an issue folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_clean_removes_the_exported_contacts_and_workbook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = make_issue(tmp_path)
+    for command in (["contacts", str(root), "--format", "vcf"], ["export", str(root)]):
+        assert CliRunner().invoke(cli, command).exit_code == 0
+    folder = tmp_path / "build" / "issue"
+    assert sorted(p.name for p in folder.iterdir()) == ["issue-contacts.vcf", "issue-workbook.xlsx"]
+    result = CliRunner().invoke(cli, ["clean", str(root)])
+    assert result.exit_code == 0, result.output
+    assert not folder.exists()

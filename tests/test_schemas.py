@@ -1,4 +1,4 @@
-"""The JSON Schemas for editors (klastroviny/schemas/) must say what content/ checks.
+"""The JSON Schemas for editors (klastroviny/content/schemas/) must say what content/ checks.
 
 The schemas only give editors completion and early hints; content/ stays the authority.
 These tests keep the two in step: field names, required fields, vocabularies, limits, and a set

@@ -51,15 +51,16 @@ CONSENT_FIELDS = {"given": True, "how": False}
 MAX_CONTACTS = 20
 
 
-def load_entry(path, root, languages, issue_date, report, cache, context):
-    """One entry and where its name is written; from the cache if its file is unchanged."""
-    cached = EntryCache(cache, path, context) if cache else None
+def load_entry(path, root, languages, issue_date, report, cache, context, data=None):
+    """One entry and where its name is written; from the cache if its file is unchanged.
+    With `data`, the entry as the file would be with that content (never cached)."""
+    cached = EntryCache(cache, path, context) if cache and data is None else None
     if cached and (hit := cached.get()) is not None:
         entry, problems, name_location = hit
         report.problems.extend(problems)
         return entry, name_location
     own = Report()
-    document = read_document(path, own)
+    document = read_document(path, own, data)
     entry = name_location = None
     if document is not None:
         entry = _read_entry(document, Reader(path, own, languages), root, issue_date)

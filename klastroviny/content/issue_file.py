@@ -5,6 +5,7 @@ entry files (entry_file.py) and checks across entries: unique names, manual_orde
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from yaml.nodes import Node
@@ -34,9 +35,13 @@ ISSUE_FIELDS = {
 DEFAULT_LAYOUT = "a5-booklet"
 
 
-def load_issue(issue_dir: Path, cache: Path | None = None) -> tuple[Issue | None, Report]:
+def load_issue(
+    issue_dir: Path, cache: Path | None = None, drafts: Mapping[str, bytes] | None = None
+) -> tuple[Issue | None, Report]:
     """Read and validate a whole issue folder. The Issue is None when any error was found.
-    With a cache folder, entries whose file (and logo) did not change are not read again."""
+    With a cache folder, entries whose file (and logo) did not change are not read again.
+    `drafts` (entry id → file content) validates the issue as it would be with those entry
+    files written (the import checks what it would write, before it writes anything)."""
     report = Report()
     issue_dir = Path(issue_dir)
     issue_path = issue_dir / "issue.yaml"
@@ -54,7 +59,9 @@ def load_issue(issue_dir: Path, cache: Path | None = None) -> tuple[Issue | None
     issue_doc = read_document(issue_path, report)
     head = _read_issue_head(issue_doc, report) if issue_doc else None
     paths = entry_files(issue_dir / "entries", report)
-    entries = _load_entries(paths, root, head, report, cache)
+    data = {issue_dir / "entries" / f"{ident}.yaml": text for ident, text in (drafts or {}).items()}
+    paths = sorted(set(paths) | set(data))
+    entries = _load_entries(paths, root, head, report, cache, data)
     if head is not None:
         # every well-named file, so that a broken entry is not also "missing" from manual_order
         _check_order(head, [path.stem for path in paths], issue_doc, report)
@@ -71,8 +78,25 @@ def load_issue(issue_dir: Path, cache: Path | None = None) -> tuple[Issue | None
     return issue, report
 
 
+def read_head(issue_dir: Path) -> tuple[dict | None, Report]:
+    """issue.yaml's fields (languages, date, …) without the entries; None on an error."""
+    report = Report()
+    path = Path(issue_dir) / "issue.yaml"
+    if not path.is_file():
+        report.error(Location(path), "", "no issue.yaml: make the issue with `klastroviny new`")
+        return None, report
+    document = read_document(path, report)
+    head = _read_issue_head(document, report) if document else None
+    return (None if report.errors else head), report
+
+
 def _load_entries(
-    paths: list[Path], root: Path, head: dict | None, report: Report, cache: Path | None
+    paths: list[Path],
+    root: Path,
+    head: dict | None,
+    report: Report,
+    cache: Path | None,
+    drafts: dict[Path, bytes],
 ) -> list[Entry]:
     """Every entry that reads without errors, in file order, then the check across them."""
     languages = head["languages"] if head else None
@@ -82,7 +106,9 @@ def _load_entries(
     entries = []
     name_locations = {}
     for path in paths:
-        entry, name_location = load_entry(path, root, languages, issue_date, report, cache, context)
+        entry, name_location = load_entry(
+            path, root, languages, issue_date, report, cache, context, drafts.get(path)
+        )
         if entry is not None:
             entries.append(entry)
             name_locations[entry.id] = name_location

@@ -22,6 +22,8 @@ MAX_YAML_BYTES = 1_000_000  # an entry is a page of text; more is a mistake or a
 MAX_YAML_NODES = 20_000
 MAX_YAML_DEPTH = 50  # the formats nest four levels; PyYAML's composer recurses per level
 ENTRY_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+# entries/: what the last spreadsheet import wrote (workbook/entries.py); hidden, so not an entry
+IMPORT_RECORD = ".imported.json"
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,18 @@ class _PositionLoader(
             self.depth -= 1
 
 
-def read_document(path: Path, report: Report) -> Document | None:
-    """Parse one YAML file; on failure add an error to the report and return None."""
+def read_document(path: Path, report: Report, data: bytes | None = None) -> Document | None:
+    """Parse one YAML file (or `data`, what the file would hold); on failure add an error to
+    the report and return None."""
     whole_file = Location(path)
     try:
-        with path.open("rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            # Never more than the limit (+1 to notice a file that grows while it is read).
-            data = file.read(MAX_YAML_BYTES + 1) if size <= MAX_YAML_BYTES else b""
+        if data is None:
+            with path.open("rb") as file:
+                size = os.fstat(file.fileno()).st_size
+                # Never more than the limit (+1 to notice a file that grows while it is read).
+                data = file.read(MAX_YAML_BYTES + 1) if size <= MAX_YAML_BYTES else b""
+        else:
+            size = len(data)
     except OSError as error:
         report.error(whole_file, "", unreadable(error))
         return None
@@ -228,15 +234,19 @@ def entry_files(entries_dir: Path, report: Report) -> list[Path]:
             report.warning(
                 Location(path), "", "not an entry file (entries end in .yaml); it is ignored"
             )
-        elif not set(path.stem) <= ENTRY_ID_CHARS or not path.stem:
-            report.error(
-                Location(path),
-                "",
-                f"the file name '{path.stem}' is the entry id: use only a-z, 0-9 and '-'",
-            )
+        elif (problem := entry_id_problem(path.stem)) is not None:
+            report.error(Location(path), "", problem)
         else:
             found.append(path)
     return found
+
+
+def entry_id_problem(entry_id: str) -> str | None:
+    """Why `entry_id`, an entry file's name without .yaml, is not a valid id; None if it is.
+    check reports it at the file, `klastroviny add` before it makes one."""
+    if entry_id and set(entry_id) <= ENTRY_ID_CHARS:
+        return None
+    return f"the file name '{entry_id}' is the entry id: use only a-z, 0-9 and '-'"
 
 
 def unreadable(error: OSError, what: str = "file") -> str:

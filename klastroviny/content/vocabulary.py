@@ -118,16 +118,17 @@ _NO = {"false", "no", "ne", "n", "0"}
 _FILLER_WORDS = {"kraj", "region", "and", "a"}
 
 
-def fold(text: str) -> str:
+def fold(text: str, fillers: bool = False) -> str:
     """A key for matching what people type: no accents, no case, words of letters and digits
-    only, without the filler words (kraj, region, and) that people leave out or add."""
+    only; without the filler words (kraj, region, and) that people leave out or add, unless
+    `fillers`."""
     import unicodedata
 
     plain = "".join(
         c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
     ).casefold()
     words = "".join(c if c.isalnum() else " " for c in plain).split()
-    return " ".join(word for word in words if word not in _FILLER_WORDS)
+    return " ".join(word for word in words if fillers or word not in _FILLER_WORDS)
 
 
 def yes_no(text: str) -> bool | None:

@@ -265,4 +265,3 @@ class PdfFile:
         self.out.write(b"%d 0 obj\n%s\nstream\n" % (number, body))
         self.out.write(stream)
         self.out.write(b"\nendstream\nendobj\n")
-

@@ -131,9 +131,9 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         ),
         # issue: URLs keep absolute paths (which differ between machines) out of the PDF.
         logo_src=lambda entry: "issue:" + entry.logo.relative_to(edition.issue.root).as_posix(),
-        qr=lambda entry: Markup(qrcodes.placeholder(*data))
-        if (data := qrcodes.qr_data(entry, edition))
-        else "",
+        qr=lambda entry: (
+            Markup(qrcodes.placeholder(*data)) if (data := qrcodes.qr_data(entry, edition)) else ""
+        ),
         email=email_with_breaks,
         web=lambda url: url.split("://", 1)[-1].removeprefix("www.").rstrip("/"),
     )

@@ -654,15 +654,13 @@ def export(ctx, issue_dir: Path, output: Path | None) -> None:
     it again changes nothing."""
 
     def run() -> None:
+        from klastroviny.build import output_folder
         from klastroviny.errors import display_path
+        from klastroviny.options import BuildOptions
         from klastroviny.workbook.export import export_workbook
 
-        target = (
-            output
-            or Path("build")
-            / issue_dir.resolve().name
-            / f"{issue_dir.resolve().name}-workbook.xlsx"
-        )
+        slug = issue_dir.resolve().name
+        target = output or output_folder(issue_dir, BuildOptions()) / f"{slug}-workbook.xlsx"
         for path in export_workbook(issue_dir, target):
             click.echo(f"wrote {display_path(path)}")
 

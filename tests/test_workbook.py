@@ -391,3 +391,10 @@ def test_a_file_that_is_not_a_workbook(empty_issue, tmp_path, content):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "clusters.xlsx: not a valid .xlsx file" in result.output
+
+
+def test_a_contacts_csv_alone_is_refused_with_a_message(empty_issue, tmp_path):
+    result = run("import", empty_issue, write_csv(tmp_path / "contacts.csv", messy_contacts()))
+    assert result.exit_code == 1
+    assert "contacts.csv: contacts alone cannot be imported" in result.output
+    assert "internal error" not in result.output

@@ -75,8 +75,12 @@ def read_tables(path: Path, languages: tuple[str, ...], report: Report) -> dict[
         raise TableError(f"{path}: no such file; give an .xlsx, .ods or .csv file or a folder")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        kind = columns.sheet_kind(path.stem) or CLUSTERS
-        return {kind: _read_csv(path, kind, languages, report)}
+        if columns.sheet_kind(path.stem) == CONTACTS:
+            raise TableError(
+                f"{path}: contacts alone cannot be imported; give the folder that holds "
+                "clusters.csv and contacts.csv"
+            )
+        return {CLUSTERS: _read_csv(path, CLUSTERS, languages, report)}
     if suffix in SPREADSHEETS:
         return _read_spreadsheet(path, languages, report)
     raise TableError(f"{path}: not a spreadsheet; give an .xlsx, .xls, .ods or .csv file")
@@ -172,7 +176,9 @@ def _unsaved_formulas(path: Path, sheet_name: str) -> list[tuple[str, str]]:
                 for _, cell in ElementTree.iterparse(xml):
                     if cell.tag == f"{_MAIN}c":
                         formula, value = cell.find(f"{_MAIN}f"), cell.find(f"{_MAIN}v")
-                        if formula is not None and (value is None or not value.text):
+                        saved_text = cell.get("t") == "str"  # a saved "" (=IF(…;"";…))
+                        unsaved = value is None or not (value.text or saved_text)
+                        if formula is not None and unsaved:
                             found.append((cell.get("r"), formula.text or ""))
                         cell.clear()
             return found

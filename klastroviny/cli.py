@@ -630,7 +630,12 @@ def _print_import(result, dry_run: bool) -> None:
     changed = [change for change in result.changes if change.changed]
     for change in result.changes:
         if change.changed or dry_run:
-            click.echo(f"{change.id}: {', '.join(change.changes) or 'no change'}")
+            refused = (
+                " (edited by hand: the import refuses it without --force)"
+                if change.id in result.edited_by_hand
+                else ""
+            )
+            click.echo(f"{change.id}: {', '.join(change.changes) or 'no change'}{refused}")
     if result.not_in_table:
         click.echo(f"not in the table, kept as they are: {', '.join(result.not_in_table)}")
     verb = "would change" if dry_run else "changed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -68,7 +69,9 @@ def write_ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
         ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        ' xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+        ' office:version="1.2">'
         f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
         "</office:document-content>"
     )
@@ -96,7 +99,21 @@ def _ods_table(name: str, rows) -> str:
     return f'<table:table table:name="{escape(name)}">{body}</table:table>'
 
 
+@dataclass(frozen=True)
+class OdsError:
+    """A formula cell that LibreOffice saved with an error as its value."""
+
+    shown: str  # "#DIV/0!"
+    formula: str  # "of:=1/0"
+
+
 def _ods_cell(value) -> str:
+    if isinstance(value, OdsError):
+        return (
+            f'<table:table-cell table:formula="{escape(value.formula)}" office:value-type="float"'
+            f' office:value="0" calcext:value-type="error"><text:p>{escape(value.shown)}</text:p>'
+            "</table:table-cell>"
+        )
     if value in ("", None):
         return "<table:table-cell/>"
     if isinstance(value, int | float):

@@ -104,9 +104,9 @@ def country_name(code: str, lang: str) -> str:
 # Academic and professional titles, as written in Czech (Bc., Ing., … before the name; Ph.D.,
 # CSc., … after it, set off with a comma). Matched longest first ("Ing. arch." before "Ing.").
 TITLES_BEFORE = (
-    "Ing. arch.", "akad. mal.", "akad. soch.", "prof.", "doc.", "Bc.", "BcA.", "Ing.", "Mgr.",
-    "MgA.", "MUDr.", "MDDr.", "MVDr.", "RNDr.", "PhDr.", "JUDr.", "PharmDr.", "ThDr.", "ThLic.",
-    "PaedDr.", "RSDr.", "ICDr.", "Dr.", "PhMr.", "ak. mal.",
+    "Ing. arch.", "Mgr. art.", "akad. mal.", "akad. soch.", "prof.", "doc.", "Bc.", "BcA.",
+    "Ing.", "Mgr.", "MgA.", "MUDr.", "MDDr.", "MVDr.", "RNDr.", "PhDr.", "JUDr.", "PharmDr.",
+    "ThDr.", "ThLic.", "PaedDr.", "RSDr.", "ICDr.", "Dr.", "PhMr.", "ak. mal.",
 )  # fmt: skip
 TITLES_AFTER = (
     "Ph.D.", "Th.D.", "CSc.", "DrSc.", "DSc.", "DiS.", "MBA", "MPA", "LL.M.", "LL.B.", "MSc.",
@@ -188,6 +188,8 @@ def split_titles(full_name: str) -> tuple[str | None, str, str | None]:
         rest = rest[len(match) :].lstrip(" ,")
     name, _, after_part = rest.partition(",")
     after = [t.strip() for t in after_part.split(",") if t.strip()]
+    if not all(t in TITLES_AFTER for t in after):
+        name, after = rest, []  # 'Dvořák, Petr' or 'Petr Dvořák, ředitel': no titles there
     while match := next((t for t in _longest_first(TITLES_AFTER) if name.endswith(" " + t)), None):
         after.insert(0, match)
         name = name[: -len(match)].rstrip(" ,")

@@ -53,7 +53,6 @@ class Row:
     """One exported contact, its texts in the edition language."""
 
     entry: str  # the entry id
-    index: int  # the contact's position in the entry's file, from 0 (for the vCard UID)
     cluster: str
     short_name: str  # "" when the entry has none
     title_before: str
@@ -181,21 +180,20 @@ def select(issue: Issue, lang: str, entries: tuple[Entry, ...]) -> Selection:
     """One row per contact who agreed; the others are counted, never exported."""
     rows, clusters, without_consent = [], 0, 0
     for entry in entries:
-        agreed = [(index, c) for index, c in enumerate(entry.contacts) if c.consent]
+        agreed = [contact for contact in entry.contacts if contact.consent]
         without_consent += len(entry.contacts) - len(agreed)
         clusters += bool(agreed)
-        rows.extend(_row(issue, lang, entry, index, contact) for index, contact in agreed)
+        rows.extend(_row(issue, lang, entry, contact) for contact in agreed)
     return Selection(tuple(rows), clusters, without_consent)
 
 
-def _row(issue: Issue, lang: str, entry: Entry, index: int, contact: Contact) -> Row:
+def _row(issue: Issue, lang: str, entry: Entry, contact: Contact) -> Row:
     from klastroviny.content import vocabulary
 
     assert contact.consent  # the one rule of this module: never a contact who did not agree
     fallback = issue.fallback(lang)
     return Row(
         entry=entry.id,
-        index=index,
         cluster=entry.name.get(lang, fallback),
         short_name=entry.short_name.get(lang, fallback) if entry.short_name else "",
         title_before=contact.title_before or "",
@@ -288,11 +286,11 @@ def to_vcf(rows: tuple[Row, ...], issue: Issue, lang: str) -> bytes:
     occasion = (issue.event or issue.title).get(lang, fallback)
     lines = []
     for row in rows:
-        lines.extend(_card(row, issue.slug, occasion))
+        lines.extend(_card(row, occasion))
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def _card(row: Row, slug: str, occasion: str) -> list[str]:
+def _card(row: Row, occasion: str) -> list[str]:
     given, _, family = row.name.rpartition(" ")
     name = ";".join(
         _escape(part) for part in (family, given, "", row.title_before, row.title_after)
@@ -300,7 +298,7 @@ def _card(row: Row, slug: str, occasion: str) -> list[str]:
     card = [
         "BEGIN:VCARD",
         "VERSION:3.0",
-        f"UID:{uid(slug, row.entry, row.index)}",
+        f"UID:{uid(row.entry, row.name)}",
         f"N:{name}",
         f"FN:{_escape(row.full_name)}",
         f"ORG:{_escape(row.cluster)}",
@@ -324,9 +322,13 @@ def _card(row: Row, slug: str, occasion: str) -> list[str]:
     return card
 
 
-def uid(slug: str, entry_id: str, index: int) -> str:
-    """The same person of the same issue gets the same UID in every export."""
-    return f"urn:uuid:{uuid.uuid5(_UID_NAMESPACE, f'{slug}/{entry_id}/{index}')}"
+def uid(entry_id: str, name: str) -> str:
+    """The same person of the same cluster gets the same UID in every export of every issue
+    (a phone then updates the card instead of adding a second), whatever the order of the
+    contacts."""
+    from klastroviny.content.vocabulary import fold
+
+    return f"urn:uuid:{uuid.uuid5(_UID_NAMESPACE, f'{entry_id}/{fold(name)}')}"
 
 
 def _escape(text: str) -> str:

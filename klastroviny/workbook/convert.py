@@ -21,10 +21,13 @@ from klastroviny.errors import Location, Report
 from klastroviny.workbook import columns
 from klastroviny.workbook.tables import Cell, Row, Table
 
-MISSING = object()  # the table has no column for the field: leave the file's value alone
 _CZECH_DATE = re.compile(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})")
-_LIST_SEPARATORS = re.compile(r"\s*(?:\n|;)\s*")
-_ECOSYSTEM_SEPARATORS = re.compile(r"\s*[;,\n]\s*")
+_ECOSYSTEM_SEPARATORS = re.compile(r"\s*[;\n]\s*")  # then ',' inside a piece that is no name
+
+
+class Partial(dict):
+    """The parts of a field that the table has columns for (some languages of a text, the level
+    but not the date of a label): the entry file keeps its other parts. None: remove the part."""
 
 
 @dataclass
@@ -49,12 +52,16 @@ class Converter:
         self.field = ""  # the field being converted, for messages
         self.failed: set[str] = set()
 
-    def drafts(self, tables: dict[str, Table], existing_ids: set[str]) -> list[Draft]:
+    def drafts(
+        self, tables: dict[str, Table], existing_ids: set[str], existing_names: dict[str, str]
+    ) -> list[Draft]:
+        """existing_names: folded name or short name → id of the issue's entries."""
+        self.existing_ids, self.existing_names = existing_ids, existing_names
         clusters = tables[columns.CLUSTERS]
         drafts: list[Draft] = []
         taken: dict[str, Row] = {}
         for row in clusters.rows:
-            draft = self._cluster(row, clusters, taken, existing_ids)
+            draft = self._cluster(row, clusters, taken)
             if draft:
                 drafts.append(draft)
         if columns.CONTACTS in tables:
@@ -67,7 +74,7 @@ class Converter:
         self.failed.add(self.field)
 
     # --- a cluster row -------------------------------------------------------------------------
-    def _cluster(self, row: Row, table: Table, taken: dict, existing_ids: set[str]) -> Draft | None:
+    def _cluster(self, row: Row, table: Table, taken: dict) -> Draft | None:
         fields: dict[str, object] = {}
         places: dict[str, Location] = {}
 
@@ -105,13 +112,14 @@ class Converter:
             put("label", lambda: self.label(row), "label_level")
             if cell := row.get("label_valid_until"):
                 places["label.valid_until"] = cell.where
-        ident = self.identifier(row, fields, taken, existing_ids)
+        ident = self.identifier(row, fields, taken)
         if ident is None:
             return None
         return Draft(ident, row, fields, places, failed=self.failed)
 
-    def identifier(self, row: Row, fields: dict, taken: dict, existing: set[str]) -> str | None:
-        """The row's id as written, or made from its short name or name; unique in the table."""
+    def identifier(self, row: Row, fields: dict, taken: dict) -> str | None:
+        """The row's id as written; else the id of the entry of that name; else made from its
+        short name or name, unique in the table."""
         cell = row.get("id")
         given = self.string(cell)
         if given:
@@ -128,6 +136,11 @@ class Converter:
                 return None
             taken[given] = row
             return given
+        for name in _texts(fields.get("short_name")) + _texts(fields.get("name")):
+            known = self.existing_names.get(vocabulary.fold(name, fillers=True))
+            if known and known not in taken:
+                taken[known] = row
+                return known
         source = _first_text(fields.get("short_name")) or _first_text(fields.get("name"))
         if not source:
             self.report.error(
@@ -139,7 +152,7 @@ class Converter:
         while ident in taken:
             ident, number = f"{made}-{number}", number + 1
         taken[ident] = row
-        if ident not in existing:
+        if ident not in self.existing_ids:
             self.converted["ids made from names"] += 1
         return ident
 
@@ -247,7 +260,10 @@ class Converter:
 
     def _per_language(self, row: Row, name: str, read):
         every = read(row.get(name))
-        values = {lang: read(row.get(name, lang)) for lang in self.languages}
+        present = [lang for lang in self.languages if row.get(name, lang) is not None]
+        values = {lang: read(row.get(name, lang)) for lang in present}
+        if row.get(name) is None and len(present) < len(self.languages):
+            return Partial(values)  # no column for the other languages: the file keeps them
         values = {lang: value for lang, value in values.items() if value is not None}
         if not values:
             return every
@@ -262,17 +278,18 @@ class Converter:
             return None
         raw = _unneutralised(cell.value) if isinstance(cell.value, str) else self.string(cell)
         # Windows line breaks and trailing spaces go; a line's indent stays (Markdown lists)
-        lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in lines)).strip()
+        text = tidy_text(raw)
         if text != raw:
             self.converted["texts tidied (line breaks, spaces)"] += 1
         return text or None
 
     def _items(self, cell: Cell | None) -> list[str] | None:
+        """One item a line; in a cell of one line, items separated by ';'."""
         text = self._paragraphs(cell)
         if text is None:
             return None
-        return [item for item in _LIST_SEPARATORS.split(text) if item]
+        separator = "\n" if "\n" in str(cell.value).replace("\r", "\n") else ";"
+        return [item.strip() for item in text.split(separator) if item.strip()] or None
 
     def integer(self, cell: Cell | None):
         value = None if cell is None else cell.value
@@ -303,13 +320,13 @@ class Converter:
         if match := _CZECH_DATE.fullmatch(text):
             day, month, year = map(int, match.groups())
             try:
-                self.converted["Czech dates"] += 1
-                return dt.date(year, month, day)
+                day = dt.date(year, month, day)
             except ValueError:
                 pass
-        self.report.error(
-            cell.where, "", f"'{text}' is not a date; write it as 2024-12-14 or 14. 12. 2024"
-        )
+            else:
+                self.converted["Czech dates"] += 1
+                return day
+        self.error(cell.where, f"'{text}' is not a date; write it as 2024-12-14 or 14. 12. 2024")
         return None
 
     def yes_no(self, cell: Cell | None):
@@ -384,7 +401,7 @@ class Converter:
         if value is None:
             return None
         chosen = []
-        for item in filter(None, _ECOSYSTEM_SEPARATORS.split(value)):
+        for item in self._ecosystem_names(value):
             match = vocabulary.match_ecosystem(item)
             if match is None:
                 close = difflib.get_close_matches(item, list(vocabulary.ECOSYSTEMS), n=1)
@@ -400,17 +417,37 @@ class Converter:
             chosen.append(match[0])
         return chosen or None
 
+    @staticmethod
+    def _ecosystem_names(value: str) -> list[str]:
+        """Names split at ';' and line breaks; at ',' too, unless the piece is a name whole
+        ('Energetika, suroviny' may be one ecosystem's name)."""
+        names = []
+        for piece in filter(None, (p.strip(" ,") for p in _ECOSYSTEM_SEPARATORS.split(value))):
+            if vocabulary.match_ecosystem(piece) or "," not in piece:
+                names.append(piece)
+            else:
+                names += [part.strip() for part in piece.split(",") if part.strip()]
+        return names
+
     def label(self, row: Row):
         level = self.string(row.get("label_level"))
-        valid_until = self.date(row.get("label_valid_until"))
-        if level is None and valid_until is None:
-            return None
-        label: dict[str, object] = {}
         if level is not None:
-            label["level"] = level.lower()
-        if valid_until is not None:
-            label["valid_until"] = valid_until
+            level = level.lower()
+        label = Partial()
+        if row.get("label_level") is not None:
+            label["level"] = level
+        if row.get("label_valid_until") is not None:
+            label["valid_until"] = self.date(row.get("label_valid_until"))
+        if len(label) == 2:  # both columns: the label is what they say
+            return {key: value for key, value in label.items() if value is not None} or None
         return label
+
+
+def tidy_text(text: str) -> str:
+    """Windows line breaks, trailing spaces and runs of blank lines go; a line's indent stays
+    (a Markdown list). The same for a cell and for an entry file's text, so that they compare."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in lines)).strip()
 
 
 def slug(text: str) -> str:
@@ -427,9 +464,13 @@ def _unneutralised(text: str) -> str:
 
 
 def _first_text(value) -> str | None:
-    if isinstance(value, dict):
-        return next(iter(value.values()), None)
-    return value if isinstance(value, str) else None
+    return next(iter(_texts(value)), None)
+
+
+def _texts(value) -> list[str]:
+    """The texts of a field, in every language given."""
+    values = value.values() if isinstance(value, dict) else [value]
+    return [text for text in values if isinstance(text, str) and text]
 
 
 def _first_cell(row: Row, name: str) -> Cell | None:

@@ -13,18 +13,22 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from klastroviny.content.entry_file import CONTACT_FIELDS, ENTRY_FIELDS
 from klastroviny.content.load import IMPORT_RECORD
 from klastroviny.content.scaffold import schema_line
-from klastroviny.workbook.convert import Draft
+from klastroviny.content.vocabulary import fold, split_titles
+from klastroviny.workbook.convert import Draft, Partial, tidy_text
 
 STATE_FILE = IMPORT_RECORD  # in entries/; hidden, so check skips it
 TEXT_FIELDS = {"name", "short_name", "description", "role"}
@@ -53,14 +57,15 @@ class UnreadableEntry(Exception):
 
 
 def yaml_round_trip(old_text: str | None = None) -> YAML:
-    """ruamel.yaml's round trip, indenting lists as the file does (default: as the sample)."""
-    from ruamel.yaml.util import load_yaml_guess_indent
-
+    """ruamel.yaml's round trip, indenting lists as the file's first block list under a key
+    does (default: as the sample, `  - `). Not ruamel's own guess, which a Markdown list inside
+    a | block misleads."""
     mapping, sequence, offset = 2, 4, 2
-    if old_text:
-        _, guessed, offset_guess = load_yaml_guess_indent(old_text)
-        if guessed and offset_guess is not None:
-            sequence, offset = guessed, offset_guess
+    if old_text and (found := _FIRST_BLOCK_LIST.search(old_text)):
+        key_indent, dash_indent = len(found[1]), len(found[2])
+        if dash_indent >= key_indent:
+            offset = dash_indent - key_indent
+            sequence = offset + 2
     y = YAML()
     y.preserve_quotes = True
     y.indent(mapping=mapping, sequence=sequence, offset=offset)
@@ -91,7 +96,7 @@ def plan_change(draft: Draft, path: Path, languages: tuple[str, ...]) -> EntryCh
         return EntryChange(draft.id, path, old, old)
     y = yaml_round_trip(text)
     document = y.load(text)
-    merger = _Merger(languages)
+    merger = _Merger(languages, yaml12=True, dash_offset=y.sequence_dash_offset)
     merger.merge(document, draft.fields, ENTRY_FIELDS, "")
     if draft.contacts is not None:
         merger.merge_contacts(document, draft.contacts)
@@ -100,6 +105,7 @@ def plan_change(draft: Draft, path: Path, languages: tuple[str, ...]) -> EntryCh
     return EntryChange(draft.id, path, old, out.getvalue().encode("utf-8"), merger.changes)
 
 
+_FIRST_BLOCK_LIST = re.compile(r"^( *)[\w-]+:[ \t]*(?:#.*)?\n( *)- ", re.MULTILINE)
 _FastLoader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 _FastDumper = getattr(pyyaml, "CSafeDumper", pyyaml.SafeDumper)
 
@@ -179,13 +185,17 @@ def _indent_sequences(text: str) -> str:
 
 
 class _Merger:
-    def __init__(self, languages: tuple[str, ...]):
+    def __init__(self, languages: tuple[str, ...], yaml12: bool = False, dash_offset: int = 2):
         self.languages = languages
+        self.dash_offset = dash_offset  # the indent of a list's `- ` under its key
+        self.yaml12 = yaml12  # the file was read by ruamel (YAML 1.2): `yes` came as text
         self.changes: list[str] = []
 
     def merge(self, mapping: CommentedMap, values: dict, order: dict, prefix: str) -> None:
         for name, value in sorted(values.items(), key=lambda item: _rank(item[0], order)):
             path = f"{prefix}{name}"
+            if isinstance(value, Partial):
+                value = self.completed(name, mapping.get(name), value)
             if value is None:
                 if name in mapping:
                     del mapping[name]
@@ -198,46 +208,64 @@ class _Merger:
                 self.changes += self.describe(path, name, mapping[name], value)
                 mapping[name] = self.node(name, value)
 
+    def completed(self, name: str, old, part: Partial):
+        """The file's value with the parts the table gives put in (or taken out)."""
+        old = self.plain(old)
+        texts = name in TEXT_FIELDS or name in LIST_FIELDS
+        if texts and old is not None and not isinstance(old, dict):
+            old = {lang: old for lang in self.languages}  # one text for all languages
+        value = dict(old) if isinstance(old, dict) else {}
+        for key, item in part.items():
+            if item is None:
+                value.pop(key, None)
+            else:
+                value[key] = item
+        if texts:
+            value = dict(sorted(value.items(), key=lambda kv: _rank(kv[0], self.languages)))
+            if list(value) == list(self.languages) and len({repr(v) for v in value.values()}) == 1:
+                return value[self.languages[0]]  # the same in every language: one text
+        return value or None
+
     def merge_contacts(self, document: CommentedMap, contacts: list[dict]) -> None:
-        """Contacts are matched by name, so that a new first contact is one added contact, not
-        every contact changed; the table's order is the printed order."""
+        """Each row is matched to a contact of the file (see `_matching`), so that a new first
+        contact is one added contact, not every contact changed; the table's order is the
+        printed order, and a contact's comments move with it."""
         old = document.get("contacts")
-        old = list(old) if isinstance(old, list) else []
-        unused = {id(item): item for item in old if isinstance(item, CommentedMap)}
-        merged = CommentedSeq()
+        old = old if isinstance(old, list) else []
+        unused = [item for item in old if isinstance(item, CommentedMap)]
+        merged, moved = CommentedSeq(), []
         for index, contact in enumerate(contacts):
-            match = next(
-                (
-                    m
-                    for m in unused.values()
-                    if _folded(m.get("name")) == _folded(contact.get("name"))
-                ),
-                None,
-            )
+            match = _matching(contact, unused)
+            prefix = f"contacts[{index}]."
             if match is None:
                 match = CommentedMap()
                 self.changes.append(f"contacts[{index}] added")
                 before = len(self.changes)
-                self.merge(match, contact, CONTACT_FIELDS, f"contacts[{index}].")
+                self.merge(match, contact, CONTACT_FIELDS, prefix)
                 del self.changes[before:]
             else:
-                del unused[id(match)]
-                self.merge(match, contact, CONTACT_FIELDS, f"contacts[{index}].")
+                unused.remove(match)
+                contact = _titles_as_written(contact, match)
+                if _folded(match.get("name")) != _folded(contact.get("name")):
+                    self.changes.append(
+                        f"contacts[{index}] renamed: {match.get('name')} → {contact.get('name')}"
+                    )
+                self.merge(match, contact, CONTACT_FIELDS, prefix)
             merged.append(match)
-        for item in unused.values():
+            moved.append(next((i for i, item in enumerate(old) if item is match), None))
+        for item in unused:
             self.changes.append(f"contact {item.get('name', '?')} removed")
-        order_before = [_folded(m.get("name")) for m in old if isinstance(m, CommentedMap)]
-        order_after = [_folded(m.get("name")) for m in merged]
-        if not self.changes_in_contacts() and order_before != order_after:
+        kept = [i for i in moved if i is not None]
+        if kept != sorted(kept):
             self.changes.append("contacts reordered")
-        if [id(m) for m in merged] != [id(m) for m in old]:
-            if "contacts" in document:
-                document["contacts"] = merged
-            else:
-                _insert(document, "contacts", merged, ENTRY_FIELDS)
-
-    def changes_in_contacts(self) -> bool:
-        return any(change.startswith(("contacts", "contact ")) for change in self.changes)
+        if [id(m) for m in merged] == [id(m) for m in old]:
+            return
+        if "contacts" in document:
+            if isinstance(old, CommentedSeq):
+                _carry_comments(document, old, merged, self.dash_offset)
+            document["contacts"] = merged
+        else:
+            _insert(document, "contacts", merged, ENTRY_FIELDS)
 
     # --- meaning -------------------------------------------------------------------------------
     def same(self, name: str, old, new) -> bool:
@@ -245,9 +273,13 @@ class _Merger:
             return True  # the workbook says yes; the file also says when and how
         return self.meaning(name, old) == self.meaning(name, new)
 
+    def plain(self, value):
+        """A value of the file as plain Python, read as our reader (PyYAML) reads it."""
+        return _plain(value, yaml11=self.yaml12)
+
     def meaning(self, name: str, value):
         """What a value means, whatever way it is written."""
-        value = _plain(value)
+        value = self.plain(value)
         if name in TEXT_FIELDS or name in LIST_FIELDS:
             if not isinstance(value, dict):
                 value = {lang: value for lang in self.languages}
@@ -287,6 +319,53 @@ class _Merger:
         return value
 
 
+def _carry_comments(document: CommentedMap, old: CommentedSeq, new: CommentedSeq, indent: int):
+    """The comment lines above a contact go where the contact goes. ruamel keeps them in the
+    previous contact's last value (after that value's own end-of-line comment), and those above
+    the first contact in the list's comment, shared with the `contacts` key."""
+    above: dict[int, list[str]] = {}
+    first = old.ca.comment[1] if old.ca.comment and len(old.ca.comment) > 1 else None
+    if old:
+        above[id(old[0])] = _comment_lines("".join(t.value for t in first or ()))
+    for item, following in zip(old, old[1:], strict=False):
+        token = _end_comment(item)
+        own, _, lines = (token.value if token else "").partition("\n")
+        if token is not None:
+            token.value = own + "\n" if own.strip() else "\n"
+        above[id(following)] = _comment_lines(lines)
+    lead = [f"{' ' * indent}{line}\n" for line in above.get(id(new[0]), [])] if new else []
+    tokens = [CommentToken("".join(lead).lstrip(" "), CommentMark(indent))] if lead else None
+    new.ca.comment = [None, tokens] if tokens else None
+    key_comment = document.ca.items.get("contacts")
+    if key_comment and len(key_comment) > 3:
+        key_comment[3] = tokens
+    for item, following in zip(new, new[1:], strict=False):
+        lines = above.get(id(following), [])
+        if not lines or not isinstance(item, CommentedMap) or not item:
+            continue
+        text = "".join(f"{' ' * indent}{line}\n" for line in lines)
+        token = _end_comment(item)
+        if token is None:
+            slot = item.ca.items.setdefault(list(item)[-1], [None, None, None, None])
+            slot[2] = CommentToken("\n" + text, CommentMark(0))
+        else:
+            token.value = (
+                token.value.rstrip("\n") + "\n" + text if token.value.strip() else ("\n" + text)
+            )
+
+
+def _end_comment(item):
+    """The comment token after a contact's last value (its own comment, then the lines below)."""
+    if not isinstance(item, CommentedMap) or not item:
+        return None
+    slot = item.ca.items.get(list(item)[-1])
+    return slot[2] if slot and len(slot) > 2 else None
+
+
+def _comment_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip().startswith("#")]
+
+
 def _insert(mapping: CommentedMap, name: str, node, order: dict) -> None:
     """Put a new field where the format's order puts it among the fields already there."""
     position = sum(1 for key in mapping if _rank(key, order) < _rank(name, order))
@@ -298,12 +377,15 @@ def _rank(name: str, order: dict) -> int:
     return names.index(name) if name in names else len(names)
 
 
-def _plain(value):
-    """ruamel's commented types as plain Python."""
+def _plain(value, yaml11: bool = False):
+    """ruamel's commented types as plain Python; with yaml11, a plain (unquoted) scalar that
+    YAML 1.1 reads otherwise than text (`yes`, `off`) as YAML 1.1 reads it."""
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): _plain(item, yaml11) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [_plain(item, yaml11) for item in value]
+    if type(value) is str and yaml11 and not _reads_as_text(value):
+        return pyyaml.safe_load(value)
     if isinstance(value, str):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -313,7 +395,7 @@ def _plain(value):
 
 def _normal(value):
     if isinstance(value, str):
-        return "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").strip().split("\n"))
+        return tidy_text(value)
     if isinstance(value, list):
         return [_normal(item) for item in value]
     return value
@@ -331,6 +413,39 @@ def _e164(text: str) -> str:
 
 def _folded(name) -> str:
     return " ".join(str(name or "").casefold().split())
+
+
+def _matching(contact: dict, candidates: list[CommentedMap]) -> CommentedMap | None:
+    """The file's contact that a row speaks of: the same name (titles aside, accents and case
+    ignored), else the same e-mail (a renamed person)."""
+    name = _person(contact.get("name"))
+    for candidate in candidates:
+        if _person(candidate.get("name")) == name:
+            return candidate
+    email = _folded(contact.get("email"))
+    for candidate in candidates:
+        if email and _folded(candidate.get("email")) == email:
+            return candidate
+    return None
+
+
+def _titles_as_written(contact: dict, written: CommentedMap) -> dict:
+    """A file that types the titles into the name ('Ing. Karel Starý') is exported so; the
+    import splits them again. Where that is all the difference, the file's form stays."""
+    if "title_before" in written or "title_after" in written:
+        return contact
+    before, name, after = split_titles(str(written.get("name") or ""))
+    if (before, name, after) != (
+        contact.get("title_before"),
+        contact.get("name"),
+        contact.get("title_after"),
+    ) or not (before or after):
+        return contact
+    return {**contact, "name": written["name"], "title_before": None, "title_after": None}
+
+
+def _person(name) -> str:
+    return fold(split_titles(str(name or ""))[1])
 
 
 def _reads_as_text(value: str) -> bool:

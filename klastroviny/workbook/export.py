@@ -48,10 +48,15 @@ def export_workbook(issue_dir: Path, target: Path) -> list[Path]:
 
 def _record_agreement(issue: Issue) -> None:
     """The exported table and the entry files now agree: an import of the edited table may
-    update each file, unless the file is edited too (see entries.py)."""
+    update each file that no import has written yet. A file edited by hand since the last import
+    stays unrecorded: the office's own table may still hold the old values, and the guard must
+    still stop its import (see entries.py)."""
     entries_dir = issue.root / "entries"
     state = entries.read_state(entries_dir)
-    recorded = {**state, **{e.id: entries.digest(e.source.read_bytes()) for e in issue.entries}}
+    recorded = dict(state)
+    for entry in issue.entries:
+        if entry.id not in state:
+            recorded[entry.id] = entries.digest(entry.source.read_bytes())
     if recorded != state:
         write_atomically(entries_dir / entries.STATE_FILE, entries.state_bytes(recorded))
 
@@ -112,7 +117,9 @@ def _cell(value):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "\n".join(str(item) for item in value)
+        items = [str(item) for item in value]
+        # one item a line; a line break after a lone item that has a ';' keeps it one item
+        return neutralised("\n".join(items) + ("\n" if len(items) == 1 and ";" in items[0] else ""))
     if isinstance(value, str):
         return neutralised(value.strip())
     return value

@@ -44,10 +44,6 @@ class Row:
     def get(self, name: str, lang: str | None = None) -> Cell | None:
         return self.cells.get(Column(name, lang))
 
-    def given(self, name: str, lang: str | None = None) -> bool:
-        cell = self.get(name, lang)
-        return cell is not None and cell.value != ""
-
 
 @dataclass
 class Table:
@@ -96,8 +92,16 @@ def _read_spreadsheet(path: Path, languages, report: Report) -> dict[str, Table]
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         names = workbook.sheet_names
-        kinds = {columns.sheet_kind(name): name for name in reversed(names)}
-        kinds.pop(None, None)
+        kinds: dict[str, str] = {}
+        for name in names:
+            kind = columns.sheet_kind(name)
+            if kind in kinds:
+                raise TableError(
+                    f"{path}: sheets '{kinds[kind]}' and '{name}' are both the {kind} sheet; "
+                    "rename or delete one"
+                )
+            if kind is not None:
+                kinds[kind] = name
         if CLUSTERS not in kinds:
             raise TableError(
                 f"{path}: no sheet named 'clusters' (or 'klastry'); its sheets are "
@@ -113,13 +117,8 @@ def _read_spreadsheet(path: Path, languages, report: Report) -> dict[str, Table]
                 )
             grid = sheet.to_python(skip_empty_area=False)
             tables[kind] = _table(kind, path, grid, languages, report, sheet=name)
-            for ref, formula in _unsaved_formulas(path, name):
-                report.error(
-                    Location(path, cell=f"{name}!{ref}"),
-                    "",
-                    f"a formula with no saved value (={_clip(formula)}); open the file in "
-                    "the spreadsheet program and save it, or type the value",
-                )
+            for ref, message in _lost_values(path, name):
+                report.error(Location(path, cell=f"{name}!{ref}"), "", message)
         return tables
     except python_calamine.CalamineError as error:
         raise TableError(f"{path}: cannot be read as a spreadsheet ({error})") from None
@@ -157,33 +156,90 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-def _unsaved_formulas(path: Path, sheet_name: str) -> list[tuple[str, str]]:
-    """(cell, formula) of an xlsx sheet's formulas that have no saved value: calamine reads
-    those as empty, and a formula is never evaluated here."""
+def _lost_values(path: Path, sheet_name: str) -> list[tuple[str, str]]:
+    """(cell, message) for the cells whose value calamine reads as empty although they are not:
+    a formula with no saved value (a formula is never evaluated here), or an error (#N/A)."""
     from xml.etree import ElementTree
 
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return []  # ods and xls files always carry the values their program computed
+    suffix = path.suffix.lower()
     try:
         with zipfile.ZipFile(path) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            targets = {rel.get("Id"): rel.get("Target") for rel in rels}
-            sheet = next(s for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet_name)
-            target = targets[sheet.get(f"{_RELS}id")].lstrip("/").removeprefix("xl/")
-            found = []
-            with archive.open(f"xl/{target}") as xml:
-                for _, cell in ElementTree.iterparse(xml):
-                    if cell.tag == f"{_MAIN}c":
-                        formula, value = cell.find(f"{_MAIN}f"), cell.find(f"{_MAIN}v")
-                        saved_text = cell.get("t") == "str"  # a saved "" (=IF(…;"";…))
-                        unsaved = value is None or not (value.text or saved_text)
-                        if formula is not None and unsaved:
-                            found.append((cell.get("r"), formula.text or ""))
-                        cell.clear()
-            return found
+            if suffix in (".xlsx", ".xlsm"):
+                return _xlsx_lost_values(archive, sheet_name)
+            if suffix == ".ods":
+                return _ods_lost_values(archive, sheet_name)
     except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile):
-        return []  # calamine read the file: its structure is not ours to judge
+        pass  # calamine read the file: its structure is not ours to judge
+    return []  # an .xls file: calamine reads its saved values and errors as they are
+
+
+def _xlsx_lost_values(archive: zipfile.ZipFile, sheet_name: str) -> list[tuple[str, str]]:
+    from xml.etree import ElementTree
+
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+    sheet = next(s for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet_name)
+    target = targets[sheet.get(f"{_RELS}id")].lstrip("/").removeprefix("xl/")
+    found = []
+    with archive.open(f"xl/{target}") as xml:
+        for _, cell in ElementTree.iterparse(xml):
+            if cell.tag != f"{_MAIN}c":
+                continue
+            formula, value = cell.find(f"{_MAIN}f"), cell.find(f"{_MAIN}v")
+            saved = value is not None and (value.text or cell.get("t") == "str")  # "" is saved
+            if cell.get("t") == "e":
+                found.append((cell.get("r"), _error_message(None if value is None else value.text)))
+            elif formula is not None and not saved:
+                found.append((cell.get("r"), _unsaved_message(formula.text or "")))
+            cell.clear()
+    return found
+
+
+def _ods_lost_values(archive: zipfile.ZipFile, sheet_name: str) -> list[tuple[str, str]]:
+    """The error cells of an OpenDocument sheet (calamine reads them as empty or 0)."""
+    from xml.etree import ElementTree
+
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    calc_ext = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+    found, inside, row, col = [], False, 0, 0
+    with archive.open("content.xml") as xml:
+        for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "table":
+                    inside, row = element.get(f"{{{table_ns}}}name") == sheet_name, 0
+                elif tag == "table-row":
+                    col = 0
+            elif tag == "table":
+                inside = False
+            elif tag == "table-row":
+                row += int(element.get(f"{{{table_ns}}}number-rows-repeated", 1))
+                element.clear()
+            elif inside and tag in ("table-cell", "covered-table-cell"):
+                text = "".join(element.itertext()).strip()
+                error = element.get(f"{{{calc_ext}}}value-type") == "error" or (
+                    element.get(f"{{{table_ns}}}formula") and _is_error(text)
+                )
+                if error:
+                    found.append((f"{_letters(col)}{row + 1}", _error_message(text)))
+                col += int(element.get(f"{{{table_ns}}}number-columns-repeated", 1))
+    return found
+
+
+def _is_error(text: str) -> bool:
+    return text in ERROR_VALUES or text.startswith("Err:")
+
+
+def _error_message(value: str | None) -> str:
+    return f"the cell holds the error {value or '#?'}; fix its formula or type the value"
+
+
+def _unsaved_message(formula: str) -> str:
+    return (
+        f"a formula with no saved value (={_clip(formula)}); open the file in the spreadsheet "
+        "program and save it, or type the value"
+    )
 
 
 def _clip(text: str, limit: int = 40) -> str:
@@ -192,7 +248,15 @@ def _clip(text: str, limit: int = 40) -> str:
 
 # --- CSV -------------------------------------------------------------------------------------
 def _read_csv_folder(folder: Path, languages, report: Report) -> dict[str, Table]:
-    paths = {columns.sheet_kind(p.stem): p for p in sorted(folder.glob("*.csv"))}
+    paths: dict[str | None, Path] = {}
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv"):
+        kind = columns.sheet_kind(path.stem)
+        if kind in paths:
+            raise TableError(
+                f"{folder}: {paths[kind].name} and {path.name} are both the {kind} table; "
+                "rename or delete one"
+            )
+        paths[kind] = path
     if CLUSTERS not in paths:
         raise TableError(f"{folder}: no clusters.csv (or klastry.csv) in the folder")
     return {
@@ -216,7 +280,11 @@ def _read_csv(path: Path, kind: str, languages, report: Report) -> Table:
                 raise TableError(
                     f"{path}: more than {MAX_ROWS:,} rows; it is not a table of an issue"
                 )
-            grid.append(record[: MAX_COLUMNS + 1])
+            if len(record) > MAX_COLUMNS:
+                raise TableError(
+                    f"{path}:{start}: {len(record)} columns; at most {MAX_COLUMNS} are read"
+                )
+            grid.append(record)
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as error:
@@ -271,6 +339,8 @@ def _table(kind, path, grid, languages, report, sheet=None, lines=None) -> Table
                 _cell_value(value, where(index, col), report), where(index, col)
             )
         rows.append(row)
+    if kind == CLUSTERS and not rows:
+        report.error(where(first, 0), "", "the clusters table has headers but no rows to import")
     return Table(kind, path, tuple(header.values()), rows)
 
 
@@ -310,10 +380,8 @@ def _other_language(kind: str, name: str) -> str:
 
 def _cell_value(value, where: Location, report: Report):
     if isinstance(value, str):
-        if value in ERROR_VALUES:
-            report.error(
-                where, "", f"the cell holds the error {value}; fix its formula or type the value"
-            )
+        if _is_error(value):
+            report.error(where, "", _error_message(value))
             return ""
         if len(value) > MAX_CELL_CHARS:
             report.error(

@@ -56,6 +56,10 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; nothing was built", report)
     _fail_on_strict(report, options)
+    if options.print_master:
+        from klastroviny.proofs.status import approval_gate
+
+        approval_gate(issue, report, options.require_approval or issue.require_approval)
     languages = _languages(issue.languages, options.lang)
     if options.output and len(languages) > 1:
         raise KlastrovinyError("usage", "-o names one file; use --out-dir for --lang all")
@@ -147,10 +151,9 @@ def source_date_epoch(day: dt.date):
 
 
 def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Path]:
-    """Remove what klastroviny wrote for an issue — its PDFs, the print package, the exported
-    contacts and workbook, and the caches — and the output folder if that leaves it empty;
-    nothing else in it. Returns
-    what was removed."""
+    """Remove what klastroviny wrote for an issue — its PDFs, the print package, the proofs, the
+    exported contacts and workbook, and the caches — and the output folder if that leaves it
+    empty; nothing else in it. Returns what was removed."""
     issue_dir, options = Path(issue_dir), options or BuildOptions()
     if not (issue_dir / "issue.yaml").is_file():
         raise KlastrovinyError("usage", f"{display_path(issue_dir)} is not an issue folder")
@@ -162,6 +165,7 @@ def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Pa
         folder / f"{slug}-workbook.xlsx",
         folder / f"{slug}-print.zip",
         folder / "print",
+        folder / "proofs",  # the proofs sent; the round's records stay in the issue folder
         options.cache_dir or cache_folder(folder),
     ]
     removed = []

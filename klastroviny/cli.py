@@ -263,6 +263,12 @@ JOBS = click.option(
     default=None,
     help="Worker processes; default: the number of CPUs.",
 )
+REQUIRE_APPROVAL = click.option(
+    "--require-approval",
+    is_flag=True,
+    help="Refuse while an entry is not approved in its current form (docs/proofs.md); "
+    "without it, a warning (require_approval: true in issue.yaml is the same).",
+)
 NO_CACHE = click.option(
     "--no-cache",
     is_flag=True,
@@ -297,6 +303,7 @@ NO_CACHE = click.option(
 @MARKS
 @PDFX
 @ICC
+@REQUIRE_APPROVAL
 @JOBS
 @NO_CACHE
 @click.pass_context
@@ -313,6 +320,7 @@ def build(
     marks,
     pdfx,
     icc,
+    require_approval,
     jobs,
     no_cache,
 ) -> None:
@@ -326,9 +334,10 @@ def build(
         from klastroviny.build import build_issue
         from klastroviny.options import BuildOptions
 
-        if (marks or icc or pdfx != "x-4") and not print_master:
+        if (marks or icc or pdfx != "x-4" or require_approval) and not print_master:
             raise click.UsageError(
-                "--marks, --icc and --pdfx apply to the print master: add --print"
+                "--marks, --icc, --pdfx and --require-approval apply to the print master: "
+                "add --print"
             )
         options = BuildOptions(
             lang=lang,
@@ -342,6 +351,7 @@ def build(
             marks=marks,
             pdfx=pdfx,
             icc=icc,
+            require_approval=require_approval,
             jobs=jobs,
             no_cache=no_cache,
         )
@@ -418,12 +428,14 @@ def preflight(ctx, pdf: Path, layout, as_json) -> None:
 @MARKS
 @PDFX
 @ICC
+@REQUIRE_APPROVAL
 @STRICT
 @NO_CACHE
 @click.pass_context
 def package(
-    ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, strict, no_cache
-) -> None:
+    ctx, issue_dir: Path, lang, layout, out_dir, marks, pdfx, icc, require_approval, strict,
+    no_cache,
+) -> None:  # fmt: skip
     """Make the hand-off folder for the print shop, build/<slug>/print/, and its zip: print
     masters, imposed proofs, preflight reports, job ticket, SHA-256 checksums."""
 
@@ -440,11 +452,13 @@ def package(
             marks=marks,
             pdfx=pdfx,
             icc=icc,
+            require_approval=require_approval,
             no_cache=no_cache,
         )
         made = make_package(issue_dir, options)
         if sys.stderr.isatty():
             click.echo("", err=True)
+        print_report(made.report)
         for name in made.files:
             click.echo(f"{made.folder / name}")
         click.echo(f"{made.archive}")
@@ -668,5 +682,140 @@ def export(ctx, issue_dir: Path, output: Path | None) -> None:
         target = output or output_folder(issue_dir, BuildOptions()) / f"{slug}-workbook.xlsx"
         for path in export_workbook(issue_dir, target):
             click.echo(f"wrote {display_path(path)}")
+
+    guarded(ctx, run)
+
+
+# --- the proof round (docs/proofs.md) ----------------------------------------------------------
+def _ids(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--lang", type=click.Choice(["cs", "en", "all"]), default="all", show_default=True,
+    help="Edition(s) to proof.",
+)  # fmt: skip
+@click.option("--entries", default=None, help="Only these entries (ids, comma-separated).")
+@click.option("--all", "every", is_flag=True, help="Every entry, approved ones too.")
+@OUT_DIR
+@JOBS
+@click.pass_context
+def proofs(ctx, issue_dir: Path, lang, entries, every, out_dir, jobs) -> None:
+    """Make a round of proofs: for each entry not approved in its current form (or the chosen
+    ones) a proof PDF and an e-mail ready to send, in build/<slug>/proofs/<round>/, with what
+    changed since the last round marked. Nothing is sent."""
+
+    def run() -> None:
+        from klastroviny.errors import display_path
+        from klastroviny.options import BuildOptions
+        from klastroviny.proofs.round import make_proofs
+
+        options = BuildOptions(lang=lang, out_dir=out_dir, jobs=jobs, progress=_progress_printer())
+        result = make_proofs(issue_dir, options, _ids(entries), every)
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        print_report(result.report)
+        if result.skipped:
+            click.echo(f"approved in their current form, not sent: {', '.join(result.skipped)}")
+        if result.round is None:
+            click.echo("nothing to send: every entry is approved in its current form (--all)")
+            return
+        for made in result.files:
+            what = "first proof" if made.first else "; ".join(made.changes) or "no change"
+            click.echo(f"{display_path(made.eml)} → {made.to or '(no address)'}: {what}")
+        click.echo(f"round {result.round}: {_count(len(result.files), 'proof')}, "
+                   f"listed in {display_path(result.table)}")  # fmt: skip
+
+    guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("ids", nargs=-1)
+@click.option("--by", default=None, help="Who approved (name), as the cluster answered.")
+@click.option("--on", "day", default=None, help="The day of the answer, YYYY-MM-DD; default today.")
+@click.option("--note", default=None, help="A note kept with the approval.")
+@click.option("--lang", type=click.Choice(["cs", "en", "all"]), default="all", show_default=True)
+@click.option(
+    "--all-unchanged", is_flag=True,
+    help="Approve every entry whose latest proof is what it approved before.",
+)  # fmt: skip
+@click.pass_context
+def approve(ctx, issue_dir: Path, ids, by, day, note, lang, all_unchanged) -> None:
+    """Record that clusters approved the proofs they were sent, in approvals.yaml."""
+
+    def run() -> None:
+        import datetime as dt
+
+        from klastroviny.content.issue_file import load_issue
+        from klastroviny.proofs.records import Records, today
+        from klastroviny.proofs.status import approve as approvals_for
+
+        if not ids and not all_unchanged:
+            raise click.UsageError("name the entries approved, or give --all-unchanged")
+        try:
+            on = dt.date.fromisoformat(day) if day else today()
+        except ValueError:
+            raise click.BadParameter(
+                f"'{day}' is not a date; write 2026-09-15", param_hint="--on"
+            ) from None
+        issue, report = load_issue(issue_dir)
+        if issue is None:
+            raise KlastrovinyError("validation", "the issue has errors", report)
+        records = Records(issue.root)
+        records.stop_on_errors("approve")
+        languages = issue.languages if lang == "all" else (lang,)
+        approvals, found = approvals_for(
+            issue, records, list(ids), languages, by, on, note, all_unchanged
+        )
+        if found.errors:
+            raise KlastrovinyError("approve", "nothing was recorded", found)
+        print_report(found)
+        if approvals:
+            records.add_approvals(approvals)
+        for a in approvals:
+            click.echo(f"{a.entry} ({a.lang}): approved round {a.round} on {a.on}")
+        click.echo(f"recorded {_count(len(approvals), 'approval')} in {records.approvals_path}")
+
+    guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.pass_context
+def status(ctx, issue_dir: Path, as_json) -> None:
+    """Where each entry stands in the proof round: approved, changed since approval, sent and
+    waiting, never sent. Exit 0 whatever the news."""
+
+    def run() -> None:
+        import dataclasses
+        import json
+
+        from klastroviny.content.issue_file import load_issue
+        from klastroviny.proofs.records import Records
+        from klastroviny.proofs.status import standing
+
+        issue, report = load_issue(issue_dir)
+        if issue is None:
+            raise KlastrovinyError("validation", "the issue has errors", report)
+        records = Records(issue.root)
+        records.stop_on_errors("status")
+        now = standing(issue, records)
+        if as_json:
+            entries = [
+                dataclasses.asdict(status) | {"state": status.state} for status in now.entries
+            ]
+            click.echo(json.dumps({"entries": entries, "summary": now.summary(), "gone": now.gone},
+                                  ensure_ascii=False, indent=2))  # fmt: skip
+            return
+        width = max((len(status.entry) for status in now.entries), default=0)
+        for entry in now.entries:
+            click.echo(f"{entry.entry:<{width}}  {entry.words()}")
+        if now.gone:
+            click.echo(f"records of entries no longer in the issue: {', '.join(now.gone)}")
+        click.echo(now.summary())
 
     guarded(ctx, run)

@@ -24,3 +24,4 @@ class BuildOptions:
     cache_dir: Path | None = None  # unset = .cache/ in the output folder (see caching.py)
     parts: tuple | None = None  # the bulletin's parts (bulletin/parts.py); unset = PARTS
     progress: Callable[[str, int, int], None] | None = None  # (edition, done, total)
+    require_approval: bool = False  # the print master: refuse entries not approved (proofs/)

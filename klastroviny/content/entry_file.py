@@ -35,6 +35,7 @@ ENTRY_FIELDS = {
     "keywords": False,
     "stand": False,
     "contacts": True,
+    "proof_to": False,
 }
 CONTACT_FIELDS = {
     "name": True,
@@ -118,6 +119,7 @@ def _read_entry(
         "keywords": r.text_list(get("keywords"), "keywords") if get("keywords") else None,
         "stand": r.string(get("stand"), "stand") if get("stand") else None,
         "contacts": _read_contacts(r, get("contacts"), country),
+        "proof_to": read_email(r, get("proof_to"), "proof_to") if get("proof_to") else None,
     }
     if len(r.report.errors) > errors_before:
         return None
@@ -325,7 +327,7 @@ def _read_contact(r: Reader, node: Node, field: str, country: str) -> Contact | 
         "title_after": optional("title_after", r.string),
         "role": optional("role", r.text),
         "phone": optional("phone", lambda n, f: _read_phone(r, n, f, country)),
-        "email": optional("email", lambda n, f: _read_email(r, n, f)),
+        "email": optional("email", lambda n, f: read_email(r, n, f)),
         "in_index": optional("in_index", lambda n, f: _read_yes_no(r, n, f)),
     }
     if get("consent") is not None:
@@ -387,7 +389,7 @@ def _read_phone(r: Reader, node: Node, field: str, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _read_email(r: Reader, node: Node, field: str) -> str | None:
+def read_email(r: Reader, node: Node, field: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
     raw = r.string(node, field)

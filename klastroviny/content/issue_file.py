@@ -11,7 +11,7 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from klastroviny.content import vocabulary
-from klastroviny.content.entry_file import load_entry
+from klastroviny.content.entry_file import load_entry, read_email
 from klastroviny.content.load import Document, entry_files, read_document, unreadable
 from klastroviny.content.model import Entry, Issue
 from klastroviny.content.reader import MAX_TEXT_CHARS, Reader, did_you_mean
@@ -31,6 +31,9 @@ ISSUE_FIELDS = {
     "foreword": False,
     "order": False,
     "manual_order": False,
+    "proof_from": False,
+    "proof_deadline": False,
+    "require_approval": False,
 }
 DEFAULT_LAYOUT = "a5-booklet"
 
@@ -145,6 +148,15 @@ def _read_issue_head(document: Document, report: Report) -> dict | None:
         if "order" in fields
         else "name",
         "manual_order": (),
+        "proof_from": read_email(r, fields["proof_from"], "proof_from")
+        if "proof_from" in fields
+        else None,
+        "proof_deadline": r.date(fields["proof_deadline"], "proof_deadline")
+        if "proof_deadline" in fields
+        else None,
+        "require_approval": bool(r.boolean(fields["require_approval"], "require_approval"))
+        if "require_approval" in fields
+        else False,
         "nodes": fields,
     }
     return head

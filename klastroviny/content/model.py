@@ -105,6 +105,7 @@ class Entry:
     keywords: TextList | None
     stand: str | None
     contacts: tuple[Contact, ...]
+    proof_to: str | None = None  # where the proof round sends the entry's proof (else a contact)
 
     def display_short_name(self, lang: str, fallback: tuple[str, ...] = ()) -> str:
         return (self.short_name or self.name).get(lang, fallback)
@@ -136,6 +137,9 @@ class Issue:
     order: str  # name | manual
     manual_order: tuple[str, ...]
     entries: tuple[Entry, ...]  # sorted by id; use ordered_entries() for the printed order
+    proof_from: str | None = None  # the proof round's e-mails: the editor's address
+    proof_deadline: dt.date | None = None  # the day by which the clusters answer a proof
+    require_approval: bool = False  # package and build --print refuse unapproved entries
 
     def fallback(self, lang: str) -> tuple[str, ...]:
         """Where a missing translation falls back: the first (default) edition language."""

@@ -116,6 +116,17 @@ def _issue_template() -> dict[str, _Field]:
             "With order: manual, every entry id (file name in entries/ without .yaml) exactly\n"
             "once, in printed order, e.g. [nabytkari, clutex, autoklastr]"
         ),
+        "proof_from": _Field(
+            "The proof round (optional): the editor's e-mail address, the sender of the proofs'\n"
+            "e-mails, e.g. redakce@nca.example"
+        ),
+        "proof_deadline": _Field(
+            "The day by which the clusters answer their proofs (optional), e.g. 2026-09-15"
+        ),
+        "require_approval": _Field(
+            "With true, package and build --print refuse while an entry is not approved in\n"
+            "its current form (optional; default false: they warn)"
+        ),
     }
 
 
@@ -521,6 +532,10 @@ def _entry_template(entry_id: str) -> dict[str, _Field]:
         ),
         "stand": _Field(
             'Stand number at the event (optional); quote it if it is only digits: "12", or B12'
+        ),
+        "proof_to": _Field(
+            "Where the proof of this entry is sent (optional): an e-mail address; default: the\n"
+            "first contact with an e-mail who agreed to be printed"
         ),
     }
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from klastroviny.build import build_issue, output_folder
 from klastroviny.caching import cache_folder
 from klastroviny.content.issue_file import load_issue
-from klastroviny.errors import KlastrovinyError
+from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.options import BuildOptions
 from klastroviny.press.master import PDFX
 from klastroviny.press.preflight import preflight
@@ -36,6 +36,7 @@ class Package:
     folder: Path
     archive: Path
     files: tuple[str, ...]
+    report: Report  # the build's warnings (an entry not approved, say)
 
 
 def make_package(issue_dir: Path, options: BuildOptions) -> Package:
@@ -93,7 +94,7 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
         shutil.rmtree(staging, ignore_errors=True)
         staging.with_suffix(".zip").unlink(missing_ok=True)
         raise
-    return Package(target, archive, tuple(sorted(files)))
+    return Package(target, archive, tuple(sorted(files)), result.report)
 
 
 def _job_ticket(issue, layout, masters, options: BuildOptions) -> str:

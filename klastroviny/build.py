@@ -56,11 +56,12 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; nothing was built", report)
     _fail_on_strict(report, options)
-    if options.print_master:
+    languages = _languages(issue.languages, options.lang)
+    if options.print_master:  # the proof round (docs/proofs.md): approved for print?
         from klastroviny.proofs.status import approval_gate
 
-        approval_gate(issue, report, options.require_approval or issue.require_approval)
-    languages = _languages(issue.languages, options.lang)
+        required = options.require_approval or issue.require_approval
+        approval_gate(issue, report, required, languages)
     if options.output and len(languages) > 1:
         raise KlastrovinyError("usage", "-o names one file; use --out-dir for --lang all")
     layout = load_layout(options.layout or issue.layout, issue.root)

@@ -718,9 +718,13 @@ def proofs(ctx, issue_dir: Path, lang, entries, every, out_dir, jobs) -> None:
             click.echo("", err=True)
         print_report(result.report)
         if result.skipped:
-            click.echo(f"approved in their current form, not sent: {', '.join(result.skipped)}")
+            skipped = ", ".join(f"{ident} ({lang})" for ident, lang in result.skipped)
+            click.echo(f"approved in their current form, not sent: {skipped}")
         if result.round is None:
-            click.echo("nothing to send: every entry is approved in its current form (--all)")
+            click.echo(
+                "nothing to send: every entry is approved in its current form "
+                "(use --all to send them anyway)"
+            )
             return
         for made in result.files:
             what = "first proof" if made.first else "; ".join(made.changes) or "no change"
@@ -750,11 +754,12 @@ def approve(ctx, issue_dir: Path, ids, by, day, note, lang, all_unchanged) -> No
         import datetime as dt
 
         from klastroviny.content.issue_file import load_issue
+        from klastroviny.errors import display_path
+        from klastroviny.proofs import approve as approving
         from klastroviny.proofs.records import Records, today
-        from klastroviny.proofs.status import approve as approvals_for
 
-        if not ids and not all_unchanged:
-            raise click.UsageError("name the entries approved, or give --all-unchanged")
+        if bool(ids) == all_unchanged:
+            raise click.UsageError("name the entries approved, or give --all-unchanged (not both)")
         try:
             on = dt.date.fromisoformat(day) if day else today()
         except ValueError:
@@ -764,12 +769,18 @@ def approve(ctx, issue_dir: Path, ids, by, day, note, lang, all_unchanged) -> No
         issue, report = load_issue(issue_dir)
         if issue is None:
             raise KlastrovinyError("validation", "the issue has errors", report)
+        if lang not in ("all", *issue.languages):
+            raise click.BadParameter(f"this issue has no '{lang}' edition", param_hint="--lang")
         records = Records(issue.root)
         records.stop_on_errors("approve")
         languages = issue.languages if lang == "all" else (lang,)
-        approvals, found = approvals_for(
-            issue, records, list(ids), languages, by, on, note, all_unchanged
-        )
+        found = Report()
+        if all_unchanged:
+            approvals = approving.unchanged(issue, records, languages, by, on, note)
+        else:
+            approvals, found = approving.approvals(
+                issue, records, list(ids), languages, by, on, note
+            )
         if found.errors:
             raise KlastrovinyError("approve", "nothing was recorded", found)
         print_report(found)
@@ -777,7 +788,8 @@ def approve(ctx, issue_dir: Path, ids, by, day, note, lang, all_unchanged) -> No
             records.add_approvals(approvals)
         for a in approvals:
             click.echo(f"{a.entry} ({a.lang}): approved round {a.round} on {a.on}")
-        click.echo(f"recorded {_count(len(approvals), 'approval')} in {records.approvals_path}")
+        where = display_path(records.approvals_path)
+        click.echo(f"recorded {_count(len(approvals), 'approval')} in {where}")
 
     guarded(ctx, run)
 

@@ -13,6 +13,7 @@ result, even one that a swallowed interrupt left incomplete.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -73,10 +74,16 @@ def ignore_signals_once_done() -> None:
 def _signal_again_if_swallowed(unraisable) -> None:
     """An interrupt raised where Python cannot raise it (a weakref callback or __del__, e.g.
     in the import machinery) would be printed as 'Exception ignored' and dropped: send the
-    signal again instead, so that it stops the program where it can unwind."""
+    signal again instead, so that it stops the program where it can unwind. Sent from a thread
+    a moment later: sent from here, its handler would run inside this hook, and the interrupt
+    be printed as 'Exception ignored in sys.unraisablehook'."""
+    import threading
+
     if isinstance(unraisable.exc_value, KeyboardInterrupt) and _stopped_by is not None:
         if callable(signal.getsignal(_stopped_by)):  # still ours, not ignored or default
-            signal.raise_signal(_stopped_by)
+            again = threading.Timer(0.005, os.kill, (os.getpid(), _stopped_by))
+            again.daemon = True
+            again.start()
         return
     sys.__unraisablehook__(unraisable)
 

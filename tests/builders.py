@@ -173,3 +173,17 @@ def synthetic_issue(folder: Path, count: int) -> Path:
         target = issue / "entries" / f"e{index:04d}-{source.stem}.yaml"
         target.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
     return issue
+
+
+def invoke(*args: object):
+    """Run the command line in-process; a failure of ours (exit 1 and a message) is a result,
+    an exception that escapes the CLI fails the test."""
+    from click.testing import CliRunner
+
+    from klastroviny.cli import cli
+
+    result = CliRunner().invoke(cli, [str(arg) for arg in args])
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    return result

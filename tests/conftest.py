@@ -11,6 +11,12 @@ from klastroviny.content.issue_file import load_issue
 
 
 @pytest.fixture
+def in_tmp_path(tmp_path, monkeypatch):
+    """Paths in messages are relative to the working folder: here, the test's folder."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
 def build(tmp_path):
     """build(issue=…, entries={…}, files={…}) -> the issue folder, written under tmp_path."""
 

@@ -15,9 +15,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from builders import PROJECT_ROOT
-from click.testing import CliRunner
+from builders import invoke as run
 
-from klastroviny.cli import cli
 from klastroviny.content.issue_file import load_issue
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.proofs.changes import changes, sentences
@@ -29,14 +28,6 @@ SAMPLE = PROJECT_ROOT / "issues" / "2022-09-prague"
 KEPT = ("clutex", "nabytkari", "plastr", "smart-city")
 OLD_SENTENCE = "Klastr podporuje spolupráci firem s výzkumem"
 NEW_SENTENCE = "Klastr podporuje spolupráci firem s univerzitami"
-
-
-def run(*args: object):
-    result = CliRunner().invoke(cli, [str(arg) for arg in args])
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), result.exception
-    return result
 
 
 def small_issue(folder: Path) -> Path:
@@ -194,7 +185,7 @@ def test_a_change_after_approval_is_named_by_its_field(rounds):
 def test_the_approvals_file_is_for_people(rounds):
     text = (rounds["issue"] / "approvals.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Approvals of the proof round")
-    assert "- entry: clutex\n  lang: cs\n  round: 2\n  date: 2026-09-10\n" in text
+    assert '- entry: "clutex"\n  lang: cs\n  round: 2\n  date: 2026-09-10\n' in text
 
 
 def test_the_gate_before_print_blocks_then_lets_through(rounds, tmp_path):
@@ -208,13 +199,17 @@ def test_the_gate_before_print_blocks_then_lets_through(rounds, tmp_path):
         approval_gate(loaded, Report(), required=True)
     refused = run("build", issue, "--print", "--require-approval", "--out-dir", tmp_path / "o")
     assert refused.exit_code == 1 and "not every entry is approved" in refused.output
-    assert run("proofs", issue, "--entries", "clutex", "--out-dir", tmp_path / "o").exit_code == 0
-    ids = [e for e in KEPT]
-    assert run("approve", issue, *ids, "--by", "NCA").exit_code == 0
+    sent = run("proofs", issue, "--entries", "clutex", "--out-dir", tmp_path / "o")
+    assert sent.exit_code == 0, sent.output
+    after_resend = run("status", issue).output
+    assert "clutex      cs: sent and waiting since" in after_resend  # round 3 decides now
+    assert run("approve", issue, *KEPT, "--by", "NCA", "--lang", "cs").exit_code == 0
     loaded, _ = load_issue(issue)
     passed = Report()
-    approval_gate(loaded, passed, required=True)
+    approval_gate(loaded, passed, required=True, languages=("cs",))  # build --print --lang cs
     assert not passed.problems
+    with pytest.raises(KlastrovinyError):
+        approval_gate(loaded, Report(), required=True)  # the English edition is not approved
 
 
 # --- what counts as a change ---------------------------------------------------------------------
@@ -309,3 +304,44 @@ def test_an_entry_without_an_address_is_warned_and_still_proofed(rounds, tmp_pat
     assert result.exit_code == 0, result.output
     assert "smart-city.yaml: warning: proof_to: no address to send the proof to" in result.output
     assert "(no address)" in result.output
+
+
+def test_an_approvals_file_of_comments_only_is_no_approval(tmp_path):
+    issue = small_issue(tmp_path)
+    (issue / "approvals.yaml").write_text("# zatím nic\n\n# ani tady\n", encoding="utf-8")
+    result = run("status", issue)
+    assert result.exit_code == 0, result.output
+    assert "4 never sent" in result.output
+
+
+def test_an_id_that_yaml_reads_as_another_type_is_kept_as_text(tmp_path):
+    import datetime as dt
+
+    from klastroviny.proofs.records import Approval, Records
+
+    records = Records(tmp_path)
+    (tmp_path / "approvals.yaml").write_text("[]\n", encoding="utf-8")
+    records.add_approvals([Approval("no", "cs", 1, dt.date(2026, 9, 1), "Ota", None, "ab")])
+    again = Records(tmp_path)
+    assert not again.report.problems
+    assert [(a.entry, a.by) for a in again.approvals] == [("no", "Ota")]
+
+
+def test_the_email_text_is_plain_text_not_html(tmp_path):
+    from klastroviny.proofs.mail import proof_message
+    from klastroviny.proofs.pages import Proof
+
+    issue = small_issue(tmp_path)
+    edit(issue / "entries" / "clutex.yaml", "short_name: CLUTEX", 'short_name: "R&D <Textil>"')
+    loaded, _ = load_issue(issue)
+    edition = editions(loaded, ("cs",))[0]
+    entry = next(e for e in loaded.entries if e.id == "clutex")
+    proof = Proof(entry, 2, [], "sent", 1, "od znění, které jsme vám poslali v 1. kole", [3])
+    message = email.message_from_bytes(
+        proof_message(edition, proof, "a@example.com", b"%PDF-", "x.pdf", loaded.date),
+        policy=policy.default,
+    )
+    body = message.get_body(("plain",)).get_content()
+    assert "korekturu profilu R&D <Textil> do bulletinu KLASTROVINY" in body
+    assert "Od znění, které jste viděli naposledy, se nic nezměnilo." in body
+    assert "&amp;" not in body and message["Subject"].endswith("R&D <Textil> (2. kolo)")

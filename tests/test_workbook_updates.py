@@ -11,27 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 from builders import PROJECT_ROOT, make_issue
-from click.testing import CliRunner
+from builders import invoke as run
 from workbooks import OdsError, messy_clusters, messy_contacts, write_csv, write_ods, write_xlsx
 
-from klastroviny.cli import cli
 from klastroviny.content.vocabulary import split_titles
 from klastroviny.workbook import tables
 
 SAMPLE = PROJECT_ROOT / "issues" / "2022-09-prague"
 
 
-def run(*args: object):
-    result = CliRunner().invoke(cli, [str(arg) for arg in args])
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), result.exception
-    return result
-
-
-@pytest.fixture(autouse=True)
-def in_tmp_path(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
 
 
 @pytest.fixture

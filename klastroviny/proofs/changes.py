@@ -20,7 +20,9 @@ SILENT_FIELDS = ("qr",)  # reported only when nothing else explains its change
 class Change:
     field: str  # a field of content.FIELDS
     words: str  # for the cluster, in the edition's language
-    marks: tuple[str, ...] = ()  # printed texts on the profile to mark as changed
+    # Printed texts on the profile to mark: a text, or (a text before it, the text), as a phone
+    # is found after its person's name.
+    marks: tuple[str | tuple[str, str], ...] = ()
     sentences: tuple[str, ...] = field(default=(), compare=False)  # prose: the new sentences
 
 
@@ -41,7 +43,7 @@ def changes(old: Content, new: Content, lang: str, words: dict) -> list[Change]:
         elif name == "logo":
             found.append(Change(name, f"{say.field(name)}: {say['proof_logo_changed']}"))
         else:
-            found.append(_value(name, before, after, say))
+            found.append(_value(name, before, after, say, _printed(name, after, new, say)))
     if old.get("qr") != new.get("qr") and not any(
         c.field in ("contacts", "website", "name") for c in found
     ):
@@ -54,14 +56,36 @@ def changed_fields(old: Content, new: Content) -> list[str]:
     return [name for name in FIELDS if old.get(name) != new.get(name)]
 
 
+def field_name(name: str, words: dict) -> str:
+    """A field as the edition's editors call it: popis, telefon."""
+    return words.get(f"proof_field_{name}", name)
+
+
 # --- the kinds of field ------------------------------------------------------------------------
-def _value(name: str, before, after, say: _Words) -> Change:
+def _printed(name: str, value, content: Content, say: _Words):
+    """How the profile prints a fact, to find it on the page: after the seat, with its word."""
+    if value is None:
+        return None
+    place = content.get("place", "")
+    if name == "founded":
+        return (place, f"{say['founded']} {value}")
+    if name == "stand":
+        return (place, f"{say['stand']} {value}")
+    if name == "members":
+        return (place, str(value))
+    if name == "label":
+        return say.value(name, value)
+    return str(value)
+
+
+def _value(name: str, before, after, say: _Words, mark=None) -> Change:
+    words = f"{say.field(name)}: "
     if after is None:
-        return Change(name, f"{say.field(name)}: {say['proof_removed']}")
-    shown = say.value(name, after)
+        return Change(name, words + say["proof_removed"])
+    marks = (mark,) if mark else ()
     if before is None:
-        return Change(name, f"{say.field(name)}: {say['proof_added']} {shown}", (str(after),))
-    return Change(name, f"{say.field(name)}: {say.value(name, before)} → {shown}", (str(after),))
+        return Change(name, words + f"{say['proof_added']} {say.value(name, after)}", marks)
+    return Change(name, words + f"{say.value(name, before)} → {say.value(name, after)}", marks)
 
 
 def _items(name: str, before: list, after: list, say: _Words) -> Change:
@@ -98,7 +122,8 @@ def _prose(name: str, before: list[str], after: list[str], lang: str, say: _Word
         for n, kind in ((changed, "changed"), (added, "added"), (removed, "removed"))
         if n
     ]
-    words = f"{say.field(name)}: " + ", ".join(counts)
+    # the same sentences in other paragraphs: the paragraphs changed
+    words = f"{say.field(name)}: " + (", ".join(counts) or say["proof_paragraphs_changed"])
     return Change(name, words, tuple(shown), tuple(shown))
 
 
@@ -117,8 +142,10 @@ def _contacts(before: list[dict], after: list[dict], say: _Words) -> list[Change
             )
             continue
         for key in ("role", "phone", "email", "in_index"):
-            if previous.get(key) != person.get(key):
-                value = _value(key, previous.get(key), person.get(key), say)
+            was, now = previous.get(key), person.get(key)
+            if was != now:
+                mark = (person["name"], now) if isinstance(now, str) else None
+                value = _value(key, was, now, say, mark)
                 found.append(Change("contacts", f"{person['name']} – {value.words}", value.marks))
     for person in before:
         if person["name"] not in new_names:
@@ -139,7 +166,7 @@ class _Words:
         return self.words[key]
 
     def field(self, name: str) -> str:
-        return self.words.get(f"proof_field_{name}", name)
+        return field_name(name, self.words)
 
     def value(self, name: str, value) -> str:
         if isinstance(value, bool):

@@ -14,6 +14,7 @@ from klastroviny.bulletin.edition import Edition
 from klastroviny.content import vocabulary
 from klastroviny.content.model import Contact, Entry
 from klastroviny.render import qrcodes
+from klastroviny.render.html import web_address
 from klastroviny.text import typography
 
 Content = dict[str, object]
@@ -51,7 +52,7 @@ def printed_content(entry: Entry, edition: Edition) -> Content:
         "description": paragraphs(str(edition.markdown(entry.description))),
         "offer": edition.items(entry.offer) or None,
         "contacts": [_contact(contact, edition) for contact in entry.printed_contacts],
-        "website": entry.website,
+        "website": web_address(entry.website) if entry.website else None,  # as printed
         "qr": _qr(entry, edition),
     }
     return {name: content[name] for name in FIELDS if content[name] not in (None, [], "")}

@@ -87,21 +87,23 @@ def entry_pages(bulletin: bytes, entries: list[Entry]) -> dict[str, list[int]]:
 
 
 def place_marks(bulletin: bytes, proofs: list[Proof]) -> None:
-    """Each proof's overlays: the boxes of its changed texts on its pages."""
+    """Each proof's overlays: the boxes of its changed texts on its pages (a text of a profile
+    of two pages is marked on the first page that has it)."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(bulletin)
     try:
         for proof in proofs:
-            texts = [text for change in proof.changes for text in change.marks]
-            proof.overlays = [_overlay(document[index], texts) for index in proof.page_indexes]
+            marks = [mark for change in proof.changes for mark in change.marks]
+            done: set[int] = set()
+            proof.overlays = [_overlay(document[i], marks, done) for i in proof.page_indexes]
     finally:
         document.close()
 
 
-def _overlay(page, texts: list[str]) -> Overlay:
+def _overlay(page, marks: list, done: set[int]) -> Overlay:
     overlay = Overlay()
-    if not texts:
+    if len(done) == len(marks):
         return overlay
     height = page.get_height()
     textpage = page.get_textpage()
@@ -111,25 +113,39 @@ def _overlay(page, texts: list[str]) -> Overlay:
             (textpage.get_charbox(i)[0] for c, i in zip(chars, positions, strict=True) if c != " "),
             default=0.0,
         )
-        for text in texts:
-            for start, end in _occurrences(chars, _normal(text)):
-                first, last = positions[start], positions[end - 1]
-                count = textpage.count_rects(first, last - first + 1)
-                rects = [textpage.get_rect(k) for k in range(count)]
-                for left, bottom, right, top in rects:
-                    overlay.boxes.append(
-                        Box(left - 0.8, height - top - 0.6, right - left + 1.6, top - bottom + 1.2)
-                    )
-                if rects:
-                    top = max(r[3] for r in rects)
-                    bottom = min(r[1] for r in rects)
-                    overlay.bars.append(
-                        Box(column_left - BAR_GAP_PT, height - top - 0.6, 0, top - bottom + 1.2)
-                    )
-                break  # the first occurrence: the text the profile prints once
+        for number, mark in enumerate(marks):
+            found = None if number in done else _find(chars, mark)
+            if found is None:
+                continue
+            done.add(number)
+            first, last = positions[found[0]], positions[found[1] - 1]
+            rects = [
+                textpage.get_rect(k) for k in range(textpage.count_rects(first, last - first + 1))
+            ]
+            for left, bottom, right, top in rects:
+                overlay.boxes.append(
+                    Box(left - 0.8, height - top - 0.6, right - left + 1.6, top - bottom + 1.2)
+                )
+            if rects:
+                top, bottom = max(r[3] for r in rects), min(r[1] for r in rects)
+                overlay.bars.append(
+                    Box(column_left - BAR_GAP_PT, height - top - 0.6, 0, top - bottom + 1.2)
+                )
     finally:
         textpage.close()
     return overlay
+
+
+def _find(chars: str, mark) -> tuple[int, int] | None:
+    """Where a mark's text is on the page: its first occurrence, after its anchor text (a
+    phone after its person's name) if it has one."""
+    anchor, text = mark if isinstance(mark, tuple) else ("", mark)
+    start = 0
+    if anchor:
+        start = chars.find(_normal(anchor))
+        if start < 0:
+            return None
+    return next(_occurrences(chars, _normal(text), start), None)
 
 
 def _page_text(textpage) -> tuple[str, list[int]]:
@@ -160,18 +176,18 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def _occurrences(haystack: str, needle: str):
+def _occurrences(haystack: str, needle: str, after: int = 0):
     """Where the needle is in the page's text; a long one is looked for by its start and end
     too, as the page may break or hyphenate it in ways its text does not show."""
     if not needle:
         return
-    at = haystack.find(needle)
+    at = haystack.find(needle, after)
     if at >= 0:
         yield at, at + len(needle)
         return
     words = needle.split(" ")
     if len(words) > 6:
-        start = haystack.find(" ".join(words[:4]))
+        start = haystack.find(" ".join(words[:4]), after)
         tail = " ".join(words[-3:])
         end = haystack.find(tail, start + 1) if start >= 0 else -1
         if start >= 0 and end >= 0:

@@ -74,7 +74,7 @@ class Records:
     @property
     def in_use(self) -> bool:
         """Has this issue a proof round (a proof made or an approval recorded)?"""
-        return bool(self.sent or self.approvals_path.is_file())
+        return self.folder.is_dir() or self.approvals_path.is_file()
 
     def rounds(self) -> list[int]:
         return sorted({sent.round for sent in self.sent})
@@ -94,9 +94,10 @@ class Records:
         """The printed content sent in a round; None if that record is gone."""
         path = self.folder / str(round_number) / f"{entry}-{lang}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            content = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return content if isinstance(content, dict) else None
 
     def base(self, entry: str, lang: str) -> tuple[str, int, Content | None] | None:
         """What the next proof is compared with: the content last approved, else last sent;
@@ -136,10 +137,10 @@ class Records:
         """Appended to approvals.yaml as it is (whatever people wrote there stays)."""
         path = self.approvals_path
         old = path.read_text(encoding="utf-8-sig") if path.is_file() else APPROVALS_HEADER
+        if not self.approvals:  # no item yet: keep the comments, drop an empty list ([])
+            old = "".join(line for line in old.splitlines(True) if _comment_only(line))
         if old and not old.endswith("\n"):
             old += "\n"
-        if old.strip() in ("[]",):
-            old = APPROVALS_HEADER
         items = "".join(_approval_yaml(approval) for approval in approvals)
         write_atomically(path, (old + items).encode("utf-8"))
         self.approvals += approvals
@@ -180,8 +181,9 @@ class Records:
         path = self.approvals_path
         if not path.is_file():
             return []
-        if not path.read_text(encoding="utf-8-sig", errors="replace").strip("\n# \t"):
-            return []
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        if all(_comment_only(line) for line in text.splitlines()):
+            return []  # no approval yet
         document = read_document(path, self.report)
         if document is None:
             return []
@@ -213,9 +215,14 @@ class Records:
             raise KlastrovinyError(command, "the proof round's records have errors", self.report)
 
 
+def _comment_only(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
 def _approval_yaml(approval: Approval) -> str:
+    """One item; texts quoted, as an id like `no` or `123` would be read as another type."""
     lines = [
-        f"- entry: {approval.entry}",
+        f"- entry: {json.dumps(approval.entry)}",
         f"  lang: {approval.lang}",
         f"  round: {approval.round}",
         f"  date: {approval.on.isoformat()}",

@@ -18,12 +18,12 @@ from pathlib import Path
 from klastroviny.build import build_issue, output_folder
 from klastroviny.bulletin.edition import Edition
 from klastroviny.content.issue_file import load_issue
-from klastroviny.content.model import Entry
-from klastroviny.errors import KlastrovinyError, Location, Report, display_path
+from klastroviny.content.model import Entry, Issue
+from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.options import BuildOptions
 from klastroviny.proofs import pages
 from klastroviny.proofs.changes import changes
-from klastroviny.proofs.content import digest, printed_content
+from klastroviny.proofs.content import Content, digest, printed_content
 from klastroviny.proofs.mail import issue_line, proof_address, proof_message
 from klastroviny.proofs.records import Records, Sent, today
 from klastroviny.proofs.status import APPROVED, editions, state_of, unknown_ids
@@ -41,7 +41,7 @@ class ProofFile:
     pdf: Path
     eml: Path
     changes: list[str]
-    first: bool  # the entry's first proof: nothing to compare with
+    first: bool  # nothing to compare with: the entry's first proof
 
 
 @dataclass
@@ -49,8 +49,16 @@ class RoundResult:
     round: int | None  # None: nothing was sent
     files: list[ProofFile] = field(default_factory=list)
     table: Path | None = None
-    skipped: list[str] = field(default_factory=list)  # approved in their current form
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, lang) approved as is
     report: Report = field(default_factory=Report)
+
+
+@dataclass
+class _Todo:
+    """An entry to proof in an edition, with what it prints now."""
+
+    entry: Entry
+    content: Content
 
 
 def make_proofs(
@@ -69,34 +77,31 @@ def make_proofs(
     records.stop_on_errors("proofs")
     if chosen and (unknown := unknown_ids(issue, chosen)):
         raise KlastrovinyError("usage", "; ".join(unknown))
-    languages = _languages(issue.languages, options.lang)
     result = RoundResult(None, report=report)
-    todo = {
-        edition.lang: _to_send(edition, records, chosen, every, result)
-        for edition in editions(issue, languages)
-    }
-    if not any(todo.values()):
+    todo = [
+        (edition, _to_send(edition, records, chosen, every, result))
+        for edition in editions(issue, _languages(issue, options.lang))
+    ]
+    todo = [(edition, entries) for edition, entries in todo if entries]
+    if not todo:
         return result
-    bulletins = _bulletins(issue_dir, options, languages, report)
+    _check_sender(issue, report)
+    bulletins = _bulletins(issue_dir, options, tuple(e.lang for e, _ in todo), report)
     number, on = records.next_round(), today()
     folder = output_folder(issue_dir, options) / "proofs" / str(number)
     made: list[tuple[Path, bytes]] = []
-    sent: list[tuple[Sent, dict]] = []
-    for edition in editions(issue, languages):
-        if not todo[edition.lang]:
-            continue
-        entries, bulletin = todo[edition.lang], bulletins[edition.lang]
-        proofs = _edition_proofs(edition, entries, records, bulletin, number)
-        for proof, pdf, content in proofs:
+    sent: list[tuple[Sent, Content]] = []
+    for edition, entries in todo:
+        for proof, pdf, content in _edition_proofs(
+            edition, entries, records, bulletins[edition.lang], number, report
+        ):
             files = _proof_files(edition, proof, folder, report)
-            eml = proof_message(
-                edition, proof.entry, number, proof.pages, files.changes, pdf, files.pdf.name, on
-            )
+            eml = proof_message(edition, proof, files.to, pdf, files.pdf.name, on)
             made += [(files.pdf, pdf), (files.eml, eml)]
             result.files.append(files)
             record = Sent(
                 proof.entry.id, edition.lang, number, on, files.to, digest(content),
-                display_path(files.pdf), tuple(files.changes),
+                f"proofs/{number}/{files.pdf.name}", tuple(files.changes),
             )  # fmt: skip
             sent.append((record, content))
     result.round, result.table = number, folder / "proofs.csv"
@@ -107,12 +112,34 @@ def make_proofs(
     return result
 
 
-def _languages(issue_languages: tuple[str, ...], requested: str | None) -> tuple[str, ...]:
+def _languages(issue: Issue, requested: str | None) -> tuple[str, ...]:
     if requested in (None, "all"):
-        return issue_languages
-    if requested not in issue_languages:
+        return issue.languages
+    if requested not in issue.languages:
         raise KlastrovinyError("usage", f"this issue has no '{requested}' edition")
     return (requested,)
+
+
+def _to_send(edition: Edition, records: Records, chosen, every: bool, result) -> list[_Todo]:
+    todo = []
+    for entry in edition.entries:
+        if chosen and entry.id not in chosen:
+            continue
+        content = printed_content(entry, edition)
+        state = state_of(records, entry.id, edition.lang, content)
+        if chosen or every or state.state != APPROVED:
+            todo.append(_Todo(entry, content))
+        else:
+            result.skipped.append((entry.id, edition.lang))
+    return todo
+
+
+def _check_sender(issue: Issue, report: Report) -> None:
+    if issue.proof_from is None:
+        report.warning(
+            Location(issue.root / "issue.yaml"), "proof_from",
+            "not given: the e-mails have no sender; add proof_from: with your address",
+        )  # fmt: skip
 
 
 def _bulletins(issue_dir: Path, options: BuildOptions, languages, report: Report) -> dict:
@@ -121,6 +148,39 @@ def _bulletins(issue_dir: Path, options: BuildOptions, languages, report: Report
     built = build_issue(issue_dir, replace(options, lang=lang, output=None))
     report.extend(built.report)
     return {out.lang: out.path.read_bytes() for out in built.outputs}
+
+
+def _edition_proofs(edition: Edition, todo: list[_Todo], records, bulletin, number, report):
+    """(proof, its PDF, the content it shows) for each entry, in the bulletin's order."""
+    import pypdf
+
+    words = wording()[edition.lang]
+    where = pages.entry_pages(bulletin, [item.entry for item in todo])
+    proofs = []
+    for item in todo:
+        entry = item.entry
+        proof = pages.Proof(
+            entry, number, [], None, page_indexes=where[entry.id], issue_line=issue_line(edition)
+        )
+        base = records.base(entry.id, edition.lang)
+        if base is not None and base[2] is None:
+            report.warning(
+                Location(records.folder / str(base[1])), "",
+                f"the record of {entry.id} ({edition.lang}) in round {base[1]} is gone: its "
+                "proof shows no changes, as a first proof",
+            )  # fmt: skip
+        elif base is not None:
+            proof.base, proof.base_round, old = base
+            proof.since = words[f"proof_since_{proof.base}"].format(round=proof.base_round)
+            proof.changes = changes(old, item.content, edition.lang, words)
+        proof.ecosystem_rows = _rows_of(entry, edition.ecosystem_rows)
+        proof.index_rows = _rows_of(entry, edition.contact_groups)
+        proofs.append(proof)
+    pages.place_marks(bulletin, proofs)
+    typeset = pages.typeset_proofs(edition, proofs)
+    reader = pypdf.PdfReader(io.BytesIO(bulletin))
+    for proof, item in zip(proofs, todo, strict=True):
+        yield proof, pages.proof_pdf(reader, typeset, proof), item.content
 
 
 def _proof_files(edition: Edition, proof: pages.Proof, folder: Path, report: Report) -> ProofFile:
@@ -139,52 +199,6 @@ def _proof_files(edition: Edition, proof: pages.Proof, folder: Path, report: Rep
     )  # fmt: skip
 
 
-def _to_send(
-    edition: Edition, records: Records, chosen, every: bool, result: RoundResult
-) -> list[Entry]:
-    if chosen:
-        return [entry for entry in edition.entries if entry.id in chosen]
-    todo = []
-    for entry in edition.entries:
-        state = state_of(records, entry.id, edition.lang, printed_content(entry, edition))
-        if every or state.state != APPROVED:
-            todo.append(entry)
-        elif entry.id not in result.skipped:
-            result.skipped.append(entry.id)
-    return todo
-
-
-def _edition_proofs(
-    edition: Edition, entries: list[Entry], records: Records, bulletin: bytes, number: int
-):
-    """(proof, its PDF, the content it shows) for each entry, in the bulletin's order."""
-    import pypdf
-
-    words = wording()[edition.lang]
-    where = pages.entry_pages(bulletin, entries)
-    proofs, contents = [], []
-    for entry in entries:
-        content = printed_content(entry, edition)
-        proof = pages.Proof(
-            entry, number, [], None, page_indexes=where[entry.id], issue_line=issue_line(edition)
-        )
-        base = records.base(entry.id, edition.lang)
-        if base is not None:
-            proof.base, proof.base_round, old = base
-            proof.since = words[f"proof_since_{proof.base}"].format(round=proof.base_round)
-            if old is not None:
-                proof.changes = changes(old, content, edition.lang, words)
-        proof.ecosystem_rows = _rows_of(entry, edition.ecosystem_rows)
-        proof.index_rows = _rows_of(entry, edition.contact_groups)
-        proofs.append(proof)
-        contents.append(content)
-    pages.place_marks(bulletin, proofs)
-    typeset = pages.typeset_proofs(edition, proofs)
-    reader = pypdf.PdfReader(io.BytesIO(bulletin))
-    for proof, content in zip(proofs, contents, strict=True):
-        yield proof, pages.proof_pdf(reader, typeset, proof), content
-
-
 def _rows_of(entry: Entry, groups) -> list:
     """The entry's rows of an index, in the index's order."""
     return [row for _, rows in groups for row in rows if row.entry.id == entry.id]
@@ -192,6 +206,7 @@ def _rows_of(entry: Entry, groups) -> list:
 
 def _table(number: int, files: list[ProofFile]) -> bytes:
     """proofs.csv: a row per proof (UTF-8 with a BOM, for spreadsheet programs)."""
+    from klastroviny.errors import display_path
     from klastroviny.workbook.cells import neutralised
 
     text = io.StringIO(newline="")

@@ -1,5 +1,5 @@
 """Where each entry stands in the proof round, edition by edition: approved in its current form,
-changed since its approval, sent and waiting, changed since it was sent, or never sent. What
+sent and waiting, changed since it was sent, changed since its approval, or never sent. What
 `status` prints, and what package and build --print check."""
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from functools import cached_property
 from klastroviny.bulletin.edition import Edition
 from klastroviny.content.model import Issue
 from klastroviny.errors import KlastrovinyError, Location, Report
-from klastroviny.proofs.changes import changed_fields
+from klastroviny.proofs.changes import changed_fields, field_name
 from klastroviny.proofs.content import Content, digest, printed_content
-from klastroviny.proofs.records import Approval, Records
+from klastroviny.proofs.records import Records
 from klastroviny.render.layouts import load_layout, wording
 
 APPROVED = "approved"
-CHANGED = "changed since approval"
 WAITING = "waiting"
 CHANGED_SINCE_SENT = "changed since sent"
+CHANGED = "changed since approval"
 NEVER_SENT = "never sent"
-STATES = (APPROVED, WAITING, CHANGED, CHANGED_SINCE_SENT, NEVER_SENT)
+STATES = (APPROVED, WAITING, CHANGED_SINCE_SENT, CHANGED, NEVER_SENT)  # best first
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class EntryStatus:
     @property
     def state(self) -> str:
         """The entry's worst state over its editions."""
-        return max((e.state for e in self.editions), key=lambda s: (STATES.index(s), s))
+        return max((e.state for e in self.editions), key=STATES.index)
 
     def words(self) -> str:
         shown = {e.words() for e in self.editions}
@@ -92,38 +92,46 @@ def editions(issue: Issue, languages: tuple[str, ...] | None = None) -> list[Edi
     return [Edition(issue, lang, layout) for lang in languages or issue.languages]
 
 
-def standing(issue: Issue, records: Records | None = None) -> Standing:
-    records = records or Records(issue.root)
-    found = Standing(issue, records)
-    contents = {
+def contents(issue: Issue, languages: tuple[str, ...] | None = None) -> dict:
+    """(lang, entry id) → what the entry prints in that edition."""
+    return {
         (edition.lang, entry.id): printed_content(entry, edition)
-        for edition in editions(issue)
+        for edition in editions(issue, languages)
         for entry in issue.entries
     }
+
+
+def standing(
+    issue: Issue, records: Records | None = None, languages: tuple[str, ...] | None = None
+) -> Standing:
+    records = records or Records(issue.root)
+    languages = languages or issue.languages
+    found = Standing(issue, records)
+    now = contents(issue, languages)
     for entry in issue.entries:
-        states = tuple(
-            state_of(records, entry.id, lang, contents[lang, entry.id]) for lang in issue.languages
-        )
-        found.entries.append(EntryStatus(entry.id, states))
+        states = [state_of(records, entry.id, lang, now[lang, entry.id]) for lang in languages]
+        found.entries.append(EntryStatus(entry.id, tuple(states)))
     return found
 
 
 def state_of(records: Records, entry: str, lang: str, content: Content) -> EditionState:
+    """A proof sent after the last approval decides, unless the content is what was approved."""
     now = digest(content)
     approval, sent = records.last_approval(entry, lang), records.last_sent(entry, lang)
-    if approval is not None:
-        if approval.digest == now:
-            return EditionState(lang, APPROVED, approval.round, str(approval.on), approval.by)
-        return EditionState(
-            lang, CHANGED, approval.round, str(approval.on), approval.by,
-            _fields(records.content(approval.round, entry, lang), content, lang),
-        )  # fmt: skip
-    if sent is not None:
+    if approval is not None and approval.digest == now:
+        return EditionState(lang, APPROVED, approval.round, str(approval.on), approval.by)
+    if sent is not None and (approval is None or sent.round > approval.round):
         if sent.digest == now:
             return EditionState(lang, WAITING, sent.round, str(sent.on))
+        old = records.content(sent.round, entry, lang)
         return EditionState(
-            lang, CHANGED_SINCE_SENT, sent.round, str(sent.on), None,
-            _fields(records.content(sent.round, entry, lang), content, lang),
+            lang, CHANGED_SINCE_SENT, sent.round, str(sent.on), None, _fields(old, content, lang)
+        )
+    if approval is not None:
+        old = records.content(approval.round, entry, lang)
+        return EditionState(
+            lang, CHANGED, approval.round, str(approval.on), approval.by,
+            _fields(old, content, lang),
         )  # fmt: skip
     return EditionState(lang, NEVER_SENT)
 
@@ -133,21 +141,25 @@ def _fields(old: Content | None, new: Content, lang: str) -> tuple[str, ...]:
     if old is None:
         return ()
     words = wording()[lang]
-    return tuple(words.get(f"proof_field_{name}", name) for name in changed_fields(old, new))
+    return tuple(field_name(name, words) for name in changed_fields(old, new))
 
 
-def approval_gate(issue: Issue, report: Report, required: bool) -> None:
-    """Before the print master: the entries not approved in their current form are a warning,
-    or with `required` an error. An issue that never had a proof round is not asked."""
+def approval_gate(
+    issue: Issue, report: Report, required: bool, languages: tuple[str, ...] | None = None
+) -> None:
+    """Before the print master of `languages`: the entries not approved in their current form
+    are a warning, or with `required` an error. An issue that never had a proof round is not
+    asked."""
     records = Records(issue.root)
     if not (records.in_use or required):
         return
     records.stop_on_errors("approval")
-    missing = standing(issue, records).not_approved()
+    missing = standing(issue, records, languages).not_approved()
     if not missing:
         return
     where = Location(records.approvals_path)
-    message = f"{len(missing)} entries not approved in their current form: {_grouped(missing)}"
+    count = f"{len(missing)} {'entry' if len(missing) == 1 else 'entries'}"
+    message = f"{count} not approved in their current form: {_grouped(missing)}"
     if required:
         report.error(where, "", message + "; approve them (klastroviny approve) or drop the rule")
         raise KlastrovinyError("approval", "not every entry is approved for print", report)
@@ -174,52 +186,3 @@ def unknown_ids(issue: Issue, ids: list[str]) -> list[str]:
             hint = f"; did you mean {', '.join(near)}?" if near else ""
             lines.append(f"no entry '{ident}' in the issue{hint}")
     return lines
-
-
-def approve(
-    issue: Issue,
-    records: Records,
-    ids: list[str],
-    languages: tuple[str, ...],
-    by: str | None,
-    on,
-    note: str | None,
-    all_unchanged: bool = False,
-) -> tuple[list[Approval], Report]:
-    """The approvals to record: of each chosen entry, the version last sent to it, in each
-    edition; with `all_unchanged`, of every entry whose proof of a later round is what it
-    approved before. Problems and notes in the report."""
-    report = Report()
-    if unknown := unknown_ids(issue, ids):
-        raise KlastrovinyError("usage", "; ".join(unknown))
-    contents = {
-        (edition.lang, entry.id): printed_content(entry, edition)
-        for edition in editions(issue, languages)
-        for entry in issue.entries
-    }
-    found: list[Approval] = []
-    chosen = ids or ([e.id for e in issue.entries] if all_unchanged else [])
-    for ident in chosen:
-        source = Location(next(e.source for e in issue.entries if e.id == ident))
-        for lang in languages:
-            sent, last = records.last_sent(ident, lang), records.last_approval(ident, lang)
-            now = digest(contents[lang, ident])
-            if all_unchanged and not ids:
-                if last and sent and sent.round > last.round and sent.digest == last.digest == now:
-                    found.append(Approval(ident, lang, sent.round, on, by, note, sent.digest))
-                continue
-            if sent is None:
-                report.error(
-                    source, "", f"{lang}: never sent a proof; make one: klastroviny proofs"
-                )
-            elif last and (last.round, last.digest) == (sent.round, sent.digest):
-                report.warning(source, "", f"{lang}: already approved (round {sent.round})")
-            else:
-                if sent.digest != now:
-                    report.warning(
-                        source, "",
-                        f"{lang}: changed since round {sent.round} was sent; recorded is the "
-                        "approval of what was sent, and status shows the change",
-                    )  # fmt: skip
-                found.append(Approval(ident, lang, sent.round, on, by, note, sent.digest))
-    return found, report

@@ -135,11 +135,16 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
             Markup(qrcodes.placeholder(*data)) if (data := qrcodes.qr_data(entry, edition)) else ""
         ),
         email=email_with_breaks,
-        web=lambda url: url.split("://", 1)[-1].removeprefix("www.").rstrip("/"),
+        web=web_address,
     )
     env.tests["valid_label"] = lambda entry: bool(
         entry.label and entry.label.valid_on(edition.issue.date)
     )
+
+
+def web_address(url: str) -> str:
+    """A web address as printed: no scheme, no www."""
+    return url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
 
 
 def email_with_breaks(address: str) -> Markup:

@@ -82,6 +82,9 @@ class Contact:
         return f"{name}, {self.title_after}" if self.title_after else name
 
 
+PROFILE_CONTACTS = 2  # a profile's contact block has room for two people
+
+
 @dataclass(frozen=True)
 class Entry:
     """One cluster organisation: one file under entries/."""
@@ -113,6 +116,11 @@ class Entry:
     @property
     def printed_contacts(self) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.consent)
+
+    @property
+    def profile_contacts(self) -> tuple[Contact, ...]:
+        """The contacts the profile prints at its foot: the first PROFILE_CONTACTS who agreed."""
+        return self.printed_contacts[:PROFILE_CONTACTS]
 
     @property
     def index_contacts(self) -> tuple[Contact, ...]:

@@ -51,11 +51,17 @@ def printed_content(entry: Entry, edition: Edition) -> Content:
         "logo": _file_digest(entry) if entry.logo else None,
         "description": paragraphs(str(edition.markdown(entry.description))),
         "offer": edition.items(entry.offer) or None,
-        "contacts": [_contact(contact, edition) for contact in entry.printed_contacts],
+        "contacts": [_contact(contact, edition) for contact in _printed_contacts(entry)],
         "website": web_address(entry.website) if entry.website else None,  # as printed
         "qr": _qr(entry, edition),
     }
     return {name: content[name] for name in FIELDS if content[name] not in (None, [], "")}
+
+
+def _printed_contacts(entry: Entry) -> list[Contact]:
+    """Those the profile prints, and those the contact index does."""
+    shown = set(entry.profile_contacts) | set(entry.index_contacts)
+    return [contact for contact in entry.contacts if contact in shown]
 
 
 def _contact(contact: Contact, edition: Edition) -> dict[str, object]:

@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: ICU headers + compiler for PyICU, Pango + HarfBuzz-subset for WeasyPrint,
-# Ghostscript for the CMYK print master, poppler-utils and qpdf for the print checks.
+# Ghostscript for the CMYK print master, poppler-utils and qpdf for the print checks, Chromium
+# and its driver for the web edition's tests in a real browser (npm, which the machine has,
+# installs axe-core).
 SYSTEM_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fontconfig ghostscript poppler-utils qpdf
+	fontconfig ghostscript poppler-utils qpdf chromium chromium-driver
 SAMPLE := issues/2022-09-prague
 
 .PHONY: demo test lint bench system-deps clean
@@ -15,7 +17,7 @@ demo: $(BIN)/.installed
 	$(BIN)/klastroviny build --strict --lang all $(SAMPLE)
 	$(BIN)/klastroviny package --strict $(SAMPLE)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check klastroviny tests
 	$(BIN)/python -m pytest -q
 
@@ -34,6 +36,11 @@ $(BIN)/.installed: pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+# axe-core (npm) for the accessibility tests, as package-lock.json pins it.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 clean:

@@ -153,8 +153,9 @@ def source_date_epoch(day: dt.date):
 
 def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Path]:
     """Remove what klastroviny wrote for an issue — its PDFs, the print package, the proofs, the
-    exported contacts and workbook, and the caches — and the output folder if that leaves it
-    empty; nothing else in it. Returns what was removed."""
+    visitors' extracts, the web edition, the exported contacts and workbook, and the caches —
+    and the output folder if that leaves it empty; nothing else in it. Returns what was
+    removed."""
     issue_dir, options = Path(issue_dir), options or BuildOptions()
     if not (issue_dir / "issue.yaml").is_file():
         raise KlastrovinyError("usage", f"{display_path(issue_dir)} is not an issue folder")
@@ -163,10 +164,12 @@ def clean_issue(issue_dir: Path, options: BuildOptions | None = None) -> list[Pa
     targets = [
         *sorted(folder.glob(f"{slug}-*.pdf")),
         *sorted(folder.glob(f"{slug}-contacts.*")),  # personal data: not left behind
+        *sorted(folder.glob(f"{slug}-extract-*.vcf")),  # a visitor's (the PDFs: above)
         folder / f"{slug}-workbook.xlsx",
         folder / f"{slug}-print.zip",
         folder / "print",
         folder / "proofs",  # the proofs sent; the round's records stay in the issue folder
+        folder / "site",  # the web edition
         options.cache_dir or cache_folder(folder),
     ]
     removed = []

@@ -831,3 +831,63 @@ def status(ctx, issue_dir: Path, as_json) -> None:
         click.echo(now.summary())
 
     guarded(ctx, run)
+
+
+# --- for the visitor (docs/visitor.md) -------------------------------------------------------
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--entries", required=True,
+    help="The clusters, comma-separated: ids, short names or names (accents, case ignored).",
+)  # fmt: skip
+@click.option("--lang", type=click.Choice(["cs", "en"]), default=None, help="Edition.")
+@LAYOUT
+@click.option("--for", "visitor", default=None, help="The visitor's name, for the first page.")
+@click.option("--note", default=None, help="A line for the visitor on the first page.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=None,
+    help="The PDF; the .vcf goes beside it. Default build/<slug>/<slug>-extract-….pdf.",
+)  # fmt: skip
+@OUT_DIR
+@click.pass_context
+def extract(ctx, issue_dir: Path, entries, lang, layout, visitor, note, output, out_dir) -> None:
+    """A small PDF for one visitor: a first page for them, the chosen clusters' profiles as in
+    the bulletin, their contacts for a pen; and beside it a .vcf of those contacts."""
+
+    def run() -> None:
+        from klastroviny.errors import display_path
+        from klastroviny.options import BuildOptions
+        from klastroviny.visitor.extract import make_extract
+
+        options = BuildOptions(lang=lang, layout=layout, output=output, out_dir=out_dir)
+        made = make_extract(issue_dir, _ids(entries), options, visitor, note)
+        print_report(made.report)
+        click.echo(f"{display_path(made.pdf)}: {', '.join(made.entries)}")
+        click.echo(f"{display_path(made.vcf)}: {_count(made.contacts, 'contact')}")
+
+    guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--out-dir", type=click.Path(path_type=Path), default=None,
+    help="Where the site goes (DIR/site/); default build/<slug>/site/.",
+)  # fmt: skip
+@click.option("--no-pdf", is_flag=True, help="Without the bulletin PDF (no build).")
+@click.pass_context
+def site(ctx, issue_dir: Path, out_dir, no_pdf) -> None:
+    """A static web edition of the issue that works offline: the clusters (filter, search), a
+    page per cluster with vCards, the contact index, the bulletin PDF. Open its index.html."""
+
+    def run() -> None:
+        from klastroviny.errors import display_path
+        from klastroviny.options import BuildOptions
+        from klastroviny.visitor.site import make_site
+
+        made = make_site(issue_dir, BuildOptions(out_dir=out_dir), with_pdf=not no_pdf)
+        print_report(made.report)
+        click.echo(f"{display_path(made.folder / 'index.html')}: {made.pages} pages, "
+                   f"{made.files} files")  # fmt: skip
+
+    guarded(ctx, run)

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from klastroviny.bulletin.edition import EcosystemRow, Edition, IndexRow
 from klastroviny.content.model import Entry
-from klastroviny.errors import KlastrovinyError
 from klastroviny.proofs.changes import Change
 from klastroviny.render.html import render_template
-from klastroviny.typeset.units import UnitJob, typeset_document
+from klastroviny.typeset.units import typeset_html
 
 PT_PER_MM = 72 / 25.4
 BAR_GAP_PT = 7.0  # the margin bar, left of the text column
@@ -66,24 +65,6 @@ class Proof:
     @property
     def sentences(self) -> list[str]:
         return [sentence for change in self.changes for sentence in change.sentences]
-
-
-def entry_pages(bulletin: bytes, entries: list[Entry]) -> dict[str, list[int]]:
-    """Each entry's page indexes in the bulletin, from its named destinations (the profile's
-    first page, `entry-<id>`, to its contact block, `entry-contacts-<id>`)."""
-    import pypdf
-
-    reader = pypdf.PdfReader(io.BytesIO(bulletin))
-    dests = reader.named_destinations
-    found = {}
-    for entry in entries:
-        first, last = (f"{name}-{entry.id}" for name in ("entry", "entry-contacts"))
-        if first not in dests:
-            raise KlastrovinyError("proofs", f"the bulletin has no page for {entry.id}")
-        start = reader.get_destination_page_number(dests[first])
-        end = reader.get_destination_page_number(dests[last]) if last in dests else start
-        found[entry.id] = list(range(start, max(start, end) + 1))
-    return found
 
 
 def place_marks(bulletin: bytes, proofs: list[Proof]) -> None:
@@ -229,15 +210,8 @@ def typeset_proofs(edition: Edition, proofs: list[Proof]) -> Typeset:
         f".proof-overlay {{ width: {width}mm; height: {height}mm; }}\n"
     )
     sized = (*css, (str(layout.find("proof.css").with_name("proof-size.css")), size))
-    job = UnitJob("proofs", html, sized, layout, edition.issue.root, 1)
-    document, pdf, _, refused = typeset_document(job)
-    if refused:
-        raise KlastrovinyError("proofs", f"the proof layout asked for {', '.join(refused)}")
-    starts: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            starts.setdefault(anchor, number)
-    return Typeset(pypdf.PdfReader(io.BytesIO(pdf)), starts, len(document.pages))
+    pdf, count, starts = typeset_html("proofs", html, sized, layout, edition.issue.root)
+    return Typeset(pypdf.PdfReader(io.BytesIO(pdf)), starts, count)
 
 
 def proof_pdf(bulletin_reader, typeset: Typeset, proof: Proof) -> bytes:

@@ -21,6 +21,7 @@ from klastroviny.content.issue_file import load_issue
 from klastroviny.content.model import Entry, Issue
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.options import BuildOptions
+from klastroviny.pdf.pages import entry_pages
 from klastroviny.proofs import pages
 from klastroviny.proofs.changes import changes
 from klastroviny.proofs.content import Content, digest, printed_content
@@ -155,7 +156,7 @@ def _edition_proofs(edition: Edition, todo: list[_Todo], records, bulletin, numb
     import pypdf
 
     words = wording()[edition.lang]
-    where = pages.entry_pages(bulletin, [item.entry for item in todo])
+    where = entry_pages(bulletin, [item.entry.id for item in todo])
     proofs = []
     for item in todo:
         entry = item.entry

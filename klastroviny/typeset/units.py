@@ -146,3 +146,16 @@ def _stylesheets(sheets, unit_css: str, fetcher):
     parsed, font_config = _PARSED[key]
     extra = CSS(string=unit_css, font_config=font_config)
     return [*parsed, extra], font_config
+
+
+def typeset_html(name: str, html: str, sheets, layout: Layout, issue_root: Path):
+    """A document of its own, typeset in this process (a proof's letter, a visitor's extract):
+    (its PDF, its page count, anchor → index of the page it is on)."""
+    document, pdf, _, refused = typeset_document(UnitJob(name, html, sheets, layout, issue_root, 1))
+    if refused:
+        raise KlastrovinyError("layout", f"{name}: the layout asked for {', '.join(refused)}")
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return pdf, len(document.pages), anchors

@@ -838,7 +838,8 @@ def status(ctx, issue_dir: Path, as_json) -> None:
 @click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
     "--entries", required=True,
-    help="The clusters, comma-separated: ids, short names or names (accents, case ignored).",
+    help="The clusters, separated by commas (or ';'): ids, short names or names, accents "
+    "and case ignored.",
 )  # fmt: skip
 @click.option("--lang", type=click.Choice(["cs", "en"]), default=None, help="Edition.")
 @LAYOUT
@@ -857,13 +858,17 @@ def extract(ctx, issue_dir: Path, entries, lang, layout, visitor, note, output, 
     def run() -> None:
         from klastroviny.errors import display_path
         from klastroviny.options import BuildOptions
+        from klastroviny.visitor.choose import split_names
         from klastroviny.visitor.extract import make_extract
 
         options = BuildOptions(lang=lang, layout=layout, output=output, out_dir=out_dir)
-        made = make_extract(issue_dir, _ids(entries), options, visitor, note)
+        made = make_extract(issue_dir, split_names(entries), options, visitor, note)
         print_report(made.report)
         click.echo(f"{display_path(made.pdf)}: {', '.join(made.entries)}")
-        click.echo(f"{display_path(made.vcf)}: {_count(made.contacts, 'contact')}")
+        if made.vcf:
+            click.echo(f"{display_path(made.vcf)}: {_count(made.contacts, 'contact')}")
+        else:
+            click.echo("no .vcf: none of these clusters gives a contact for print")
 
     guarded(ctx, run)
 

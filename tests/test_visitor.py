@@ -8,6 +8,7 @@ hostile text in a description) is built once for the module."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def extract(issue):
     result = run(
         "extract", issue, "--entries", "CLUTEX,klastr ceskych nabytkaru,plastr",
         "--for", "Jana Nováková", "--note", "Ozvěte se kvůli textiliím.", "-o", out,
+        "--out-dir", issue.parent / "out",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return out
@@ -82,9 +84,33 @@ def test_the_extract_vcard_file_parses_with_the_names_intact(extract):
 
 
 def test_an_unknown_cluster_is_an_error_that_lists_the_closest(issue):
-    result = run("extract", issue, "--entries", "clutx", "-o", issue.parent / "x.pdf")
+    result = run("extract", issue, "--entries", "clutx", "-o", issue.parent / "x.pdf",
+                 "--out-dir", issue.parent / "out")  # fmt: skip
     assert result.exit_code == 1
     assert "no cluster 'clutx'; the closest: clutex" in result.output
+    several = run("extract", issue, "--entries", "klastr", "-o", issue.parent / "x.pdf")
+    assert "'klastr' is in the names of" in several.output
+
+
+def test_names_with_their_legal_form_survive_the_commas():
+    from klastroviny.visitor.choose import split_names
+
+    assert split_names("Klastr MECHATRONIKA, z.s., clutex, Chemický klastr, z. s.") == [
+        "Klastr MECHATRONIKA, z.s.", "clutex", "Chemický klastr, z. s."
+    ]  # fmt: skip
+    assert split_names("A, B; C") == ["A, B", "C"]
+
+
+def test_an_extract_in_another_layout_leaves_the_bulletin_as_it_is(issue, extract):
+    result = run("extract", issue, "--entries", "plastr", "--layout", "a4", "-o",
+                 issue.parent / "a4" / "plastr.pdf", "--out-dir", issue.parent / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (issue.parent / "a4").iterdir()) == ["plastr.pdf", "plastr.vcf"]
+    assert not list((issue.parent / "out").glob("*.pdf"))  # no bulletin written over
+    width = pdfium.PdfDocument(issue.parent / "a4" / "plastr.pdf")[1].get_width()
+    assert round(width / 72 * 25.4) == 210  # the A4 page of the profile
+    wrong = run("extract", issue, "--entries", "plastr", "-o", issue.parent / "plastr.vcf")
+    assert wrong.exit_code == 1 and "give a .pdf file" in wrong.output
 
 
 # --- the site, as files ------------------------------------------------------------------------
@@ -112,17 +138,22 @@ def test_nothing_is_fetched_from_elsewhere(site):
 
 def test_no_contact_without_consent_anywhere(site, extract):
     outputs = [*site.rglob("*"), extract, extract.with_suffix(".vcf")]
-    for path in outputs:
-        if not path.is_file():
-            continue
-        if path.suffix == ".pdf":
-            document = pdfium.PdfDocument(path)
-            text = " ".join(page.get_textpage().get_text_range() for page in document)
-        else:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        text = text.replace("\xa0", " ")
+    for path in (path for path in outputs if path.is_file()):
+        text = _as_read(path).replace("\xa0", " ")
         for secret in HIDDEN:
             assert secret not in text, (path, secret)
+        assert "X-KLASTROVINY-CONSENT" not in text, path  # the office's records stay with it
+
+
+def _as_read(path: Path) -> str:
+    """A file's text as a reader gets it: a PDF's text, a page's JSON decoded."""
+    if path.suffix == ".pdf":
+        return " ".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(path))
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    for data in text.split('<script type="application/json"')[1:]:
+        found = json.loads(data.split(">", 1)[1].split("</script>", 1)[0])
+        text += json.dumps(found, ensure_ascii=False)
+    return text
 
 
 def test_text_from_the_data_stays_text(site):

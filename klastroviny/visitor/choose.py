@@ -1,18 +1,37 @@
-"""Entries named as people at the stand name them: by id, short name or name, accents and case
-ignored."""
+"""Clusters named as people at the stand name them: by id, short name or name (with or without
+its legal form), accents and case ignored, or by a part of a name that only one has."""
 
 from __future__ import annotations
 
 import difflib
+import re
 
 from klastroviny.content import vocabulary
 from klastroviny.content.model import Entry, Issue
 from klastroviny.errors import KlastrovinyError
 
+# What may follow a comma in a cluster's name: `--entries "Klastr X, z. s., clutex"` is two.
+_LEGAL_FORM = re.compile(
+    r"(z\.? ?s|z\.? ?ú|o\.? ?p\.? ?s|s\.? ?r\.? ?o|a\.? ?s|družstvo|spolek)\.?"
+)
+
+
+def split_names(value: str) -> list[str]:
+    """The names in an --entries value: separated by ';', else by ',' (a legal form after a
+    comma stays with its name)."""
+    if ";" in value:
+        return [part.strip() for part in value.split(";") if part.strip()]
+    names: list[str] = []
+    for part in (part.strip() for part in value.split(",")):
+        if names and _LEGAL_FORM.fullmatch(part.casefold()):
+            names[-1] = f"{names[-1]}, {part}"
+        elif part:
+            names.append(part)
+    return names
+
 
 def chosen_entries(issue: Issue, names: list[str]) -> list[Entry]:
-    """The entries named, in the order given (each once); an unknown name is an error that
-    lists the closest."""
+    """The entries named, each once; an unknown name is an error that lists the closest."""
     keys: dict[str, Entry] = {}
     for entry in issue.entries:
         for text in (entry.id, *_texts(entry)):
@@ -20,13 +39,18 @@ def chosen_entries(issue: Issue, names: list[str]) -> list[Entry]:
     chosen: list[Entry] = []
     problems = []
     for name in names:
-        entry = _find(keys, vocabulary.fold(name, fillers=True))
-        if entry is None:
-            close = difflib.get_close_matches(vocabulary.fold(name, fillers=True), keys, n=3)
+        wanted = vocabulary.fold(name, fillers=True)
+        found = _matching(keys, wanted)
+        if len(found) == 1:
+            if found[0] not in chosen:
+                chosen.append(found[0])
+        elif found:
+            problems.append(f"'{name}' is in the names of {', '.join(e.id for e in found)}: "
+                            "give more of the name, or the id")  # fmt: skip
+        else:
+            close = difflib.get_close_matches(wanted, keys, n=3)
             near = ", ".join(dict.fromkeys(keys[key].id for key in close))
             problems.append(f"no cluster '{name}'" + (f"; the closest: {near}" if near else ""))
-        elif entry not in chosen:
-            chosen.append(entry)
     if problems:
         raise KlastrovinyError("usage", "; ".join(problems))
     if not chosen:
@@ -34,12 +58,12 @@ def chosen_entries(issue: Issue, names: list[str]) -> list[Entry]:
     return chosen
 
 
-def _find(keys: dict[str, Entry], wanted: str) -> Entry | None:
-    """The entry of that name; else the one entry whose name holds it ('nabytkaru')."""
+def _matching(keys: dict[str, Entry], wanted: str) -> list[Entry]:
+    """The entry of that name; else the entries whose names hold it ('nabytkaru')."""
     if wanted in keys:
-        return keys[wanted]
+        return [keys[wanted]]
     holding = {entry.id: entry for key, entry in keys.items() if wanted and wanted in key}
-    return next(iter(holding.values())) if len(holding) == 1 else None
+    return list(holding.values())
 
 
 def _texts(entry: Entry) -> tuple[str, ...]:

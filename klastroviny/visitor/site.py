@@ -28,7 +28,8 @@ from klastroviny.resources import FONTS_DIR
 from klastroviny.workbook import contacts as vcards
 from klastroviny.write import write_atomically
 
-SITE = "site"  # the templates' folder in layouts/base/
+SITE = "site"  # the templates' folder in layouts/base/, and the site's in the output folder
+MANIFEST = ".klastroviny-site"  # the files the last `site` wrote
 STATIC = ("site.css", "site.js")
 FONTS = {  # the web font files and the bundled fonts they are subset from
     "charis-regular.woff": "CharisSIL-Regular.ttf",
@@ -62,17 +63,19 @@ def make_site(issue_dir: Path, options: BuildOptions, with_pdf: bool = True) -> 
     issue, report = load_issue(issue_dir)
     if issue is None:
         raise KlastrovinyError("validation", "the issue has errors; no site was made", report)
-    folder = options.out_dir / SITE if options.out_dir else output_folder(issue_dir, options) / SITE
+    folder = output_folder(issue_dir, options) / SITE
     layout = load_layout(options.layout or issue.layout, issue.root)
     files: dict[str, bytes] = {}
+    pdfs: dict[str, str] = {}  # lang → the bulletin's file in its edition's folder
     if with_pdf:
         built = build_issue(issue_dir, replace(options, lang="all", output=None))
         report.extend(built.report)
         for out in built.outputs:
+            pdfs[out.lang] = out.path.name
             files[f"{out.lang}/{out.path.name}"] = out.path.read_bytes()
     editions = [Edition(issue, lang, layout) for lang in issue.languages]
     for edition in editions:
-        files.update(_edition_pages(edition, files))
+        files.update(_edition_pages(edition, pdfs.get(edition.lang)))
     files["index.html"] = _page(editions[0], "root.html.j2", editions=editions, depth=0)
     for name in STATIC:
         files[f"assets/{name}"] = layout.find(f"{SITE}/{name}").read_bytes()
@@ -84,9 +87,8 @@ def make_site(issue_dir: Path, options: BuildOptions, with_pdf: bool = True) -> 
     return Site(folder, pages, len(files), report)
 
 
-def _edition_pages(edition: Edition, files: dict[str, bytes]) -> dict[str, bytes]:
+def _edition_pages(edition: Edition, pdf: str | None) -> dict[str, bytes]:
     lang = edition.lang
-    pdf = next((name.split("/", 1)[1] for name in files if name.startswith(f"{lang}/")), None)
     cards = {entry.id: _cards(edition, entry) for entry in edition.entries}
     shared = {"pdf": pdf, "cards": cards, "depth": 1}
     pages = {
@@ -109,8 +111,8 @@ def _edition_pages(edition: Edition, files: dict[str, bytes]) -> dict[str, bytes
 def _page(edition: Edition, template: str, **context) -> bytes:
     html = render_template(
         edition, f"{SITE}/{template}", issue=edition.issue, this=edition,
-        languages=edition.issue.languages, colours=ecosystem_colours(),
-        logo=lambda entry: f"{'../' * context.get('depth', 1)}logos/{entry.logo.name}"
+        languages=edition.issue.languages,
+        logo=lambda entry: f"{'../' * context.get('depth', 1)}{_logo_file(entry)}"
         if entry.logo
         else None,
         **context,
@@ -122,8 +124,8 @@ def _cards(edition: Edition, entry: Entry) -> list[Card]:
     """One vCard per contact who agreed (the contacts export's: never anyone else)."""
     rows = vcards.select(edition.issue, edition.lang, (entry,)).rows
     return [
-        Card(row, f"vcf/{entry.id}-{n}.vcf", vcards.to_vcf((row,), edition.issue, edition.lang)
-             .decode("utf-8"))
+        Card(row, f"vcf/{entry.id}-{n}.vcf",
+             vcards.to_vcf((row,), edition.issue, edition.lang, records=False).decode("utf-8"))
         for n, row in enumerate(rows, 1)
     ]  # fmt: skip
 
@@ -162,8 +164,47 @@ def _ecosystem_colours() -> bytes:
     return ("\n" + "\n".join(rules) + "\n").encode("utf-8")
 
 
+def _logo_file(entry: Entry) -> str:
+    """logos/<id>.svg: one file per entry, a name that needs no escaping in a URL."""
+    return f"logos/{entry.id}{entry.logo.suffix.lower()}"
+
+
 def _logos(issue: Issue) -> dict[str, bytes]:
-    return {f"logos/{e.logo.name}": e.logo.read_bytes() for e in issue.entries if e.logo}
+    """The logos; an SVG without what a browser would run when it is opened by itself."""
+    found = {}
+    for entry in issue.entries:
+        if entry.logo:
+            data = entry.logo.read_bytes()
+            found[_logo_file(entry)] = (
+                _inert_svg(data) if entry.logo.suffix.lower() == ".svg" else data
+            )
+    return found
+
+
+_ACTIVE = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"}
+
+
+def _inert_svg(data: bytes) -> bytes:
+    """No scripts, no on… attributes, no javascript: links (an <img> runs none of them, but a
+    visitor may open the logo's file itself)."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(data)  # the logo check read it already: well-formed, bounded
+    for parent in root.iter():
+        for child in list(parent):
+            if (
+                child.tag.rpartition("}")[2] in _ACTIVE
+                or child.tag.rpartition("}")[2] in ("set", "animate")
+                and "href" in (child.get("attributeName") or "")
+            ):
+                parent.remove(child)
+        for name, value in list(parent.attrib.items()):
+            local = name.rpartition("}")[2].lower()
+            if local.startswith("on") or (
+                local == "href" and value.strip().lower().startswith(("javascript:", "data:"))
+            ):
+                del parent.attrib[name]
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _fonts(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -190,15 +231,21 @@ def _fonts(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _write(folder: Path, files: dict[str, bytes]) -> None:
-    """The whole site, made before anything is written; files of an earlier site that this one
-    does not have go."""
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*"), reverse=True):
-            relative = path.relative_to(folder).as_posix()
-            if path.is_file() and relative not in files:
-                path.unlink()
+    """The whole site, made before anything is written. The files of the last site that this
+    one does not have go (MANIFEST lists them); any other file in the folder stays."""
+    manifest = folder / MANIFEST
+    try:
+        before = manifest.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        before = []
     for name, data in sorted(files.items()):
         write_atomically(folder / name, data)
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for name in sorted(set(before) - set(files), reverse=True):
+        path = folder / name
+        if ".." not in Path(name).parts and path.is_file():
+            path.unlink()
+            for parent in path.parents:
+                if parent == folder or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+    write_atomically(manifest, "".join(f"{name}\n" for name in sorted(files)).encode("utf-8"))

@@ -280,17 +280,18 @@ def to_xlsx(rows: tuple[Row, ...], issue: Issue, lang: str = "") -> bytes:
 VCARD_LINE_OCTETS = 75  # RFC 2426/6350: longer lines are folded (CRLF and a space)
 
 
-def to_vcf(rows: tuple[Row, ...], issue: Issue, lang: str) -> bytes:
-    """vCard 3.0 (RFC 2426), UTF-8, CRLF, one card per contact, lines folded at 75 octets."""
+def to_vcf(rows: tuple[Row, ...], issue: Issue, lang: str, records: bool = True) -> bytes:
+    """vCard 3.0 (RFC 2426), UTF-8, CRLF, one card per contact, lines folded at 75 octets.
+    `records`: with when and how each person agreed (for the office; not for visitors)."""
     fallback = issue.fallback(lang)
     occasion = (issue.event or issue.title).get(lang, fallback)
     lines = []
     for row in rows:
-        lines.extend(_card(row, occasion))
+        lines.extend(_card(row, occasion, records))
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def _card(row: Row, occasion: str) -> list[str]:
+def _card(row: Row, occasion: str, records: bool = True) -> list[str]:
     given, _, family = row.name.rpartition(" ")
     name = ";".join(
         _escape(part) for part in (family, given, "", row.title_before, row.title_after)
@@ -314,9 +315,9 @@ def _card(row: Row, occasion: str) -> list[str]:
     address = ("", "", "", row.city, row.region, "", row.country)
     card.append("ADR;TYPE=WORK:" + ";".join(_escape(part) for part in address))
     card.append(f"NOTE:{_escape((row.short_name or row.cluster) + chr(10) + occasion)}")
-    if row.consent_given:
+    if records and row.consent_given:
         card.append(f"X-KLASTROVINY-CONSENT-GIVEN:{row.consent_given}")
-    if row.consent_how:
+    if records and row.consent_how:
         card.append(f"X-KLASTROVINY-CONSENT-HOW:{_escape(row.consent_how)}")
     card.append("END:VCARD")
     return card

@@ -47,8 +47,8 @@
   function update() {
     if (url) URL.revokeObjectURL(url);
     var text = combined();
-    url = URL.createObjectURL(new Blob([text], { type: "text/vcard;charset=utf-8" }));
-    download.href = url;
+    url = text ? URL.createObjectURL(new Blob([text], { type: "text/vcard;charset=utf-8" })) : null;
+    if (url) download.href = url; else download.removeAttribute("href");
     download.setAttribute("aria-disabled", text ? "false" : "true");
     picked.textContent = words.picked.replace("{count}", chosen().length);
   }
@@ -59,11 +59,15 @@
     field.addEventListener("input", filter);
     field.addEventListener("change", filter);
   });
-  items.forEach(function (item) {
-    var box = item.querySelector(".pick");
-    if (box) { box.hidden = false; box.addEventListener("change", update); }
+  var boxes = list.querySelectorAll(".pick");
+  Array.prototype.forEach.call(boxes, function (box) {
+    box.hidden = false;
+    box.addEventListener("change", update);
   });
-  download.parentNode.hidden = false;
+  if (boxes.length) {  // a cluster with contacts: the download is offered
+    download.parentNode.hidden = false;
+    document.querySelector(".pick-hint").hidden = false;
+  }
   filter();
   update();
   window.klastroviny = { combinedVcard: combined, chosen: chosen };

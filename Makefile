@@ -24,6 +24,9 @@ test: $(BIN)/.installed node_modules/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/print_speed.py
+	$(BIN)/python benchmarks/import_speed.py
+	$(BIN)/python benchmarks/proofs_speed.py
+	$(BIN)/python benchmarks/visitor_speed.py
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

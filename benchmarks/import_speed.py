@@ -11,19 +11,16 @@ export. Prints wall time and the process's peak RSS.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from process import run_klastroviny  # noqa: E402
 from workbooks import CLUSTER_HEADER, CONTACT_HEADER  # noqa: E402
 
-KLASTROVINY = Path(sys.executable).with_name("klastroviny")
 REGIONS = ["Jihomoravský kraj", "Liberec Region", "Praha", "Moravskoslezsky", "CZ-53"]
 ECOSYSTEMS = ["stavebnictví; digitální technologie", "textiles", "zdravotnictví, electronics"]
 ISSUE = "title: KLASTROVINY\ndate: 2026-10-01\npublisher: NCA\nlanguages: [cs, en]\n"
@@ -55,20 +52,8 @@ def workbook(path: Path, count: int) -> None:
 
 
 def timed(label: str, *args: object) -> None:
-    """Run one klastroviny process; print its wall time and its own peak RSS (from wait4)."""
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [str(KLASTROVINY), *map(str, args)], stdout=output, stderr=subprocess.STDOUT
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        print(f"{label:<36} {seconds:7.2f} s   peak RSS {usage.ru_maxrss / 1024:5.0f} MB")
-        if process.returncode:
-            output.seek(0)
-            print(output.read().decode()[-3000:])
-            raise SystemExit(1)
+    seconds, rss = run_klastroviny(*args)
+    print(f"{label:<36} {seconds:7.2f} s   peak RSS {rss:5.0f} MB")
 
 
 def main() -> None:

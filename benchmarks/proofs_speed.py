@@ -11,41 +11,24 @@ with a cold cache. Prints wall time, the process's peak RSS and the render cache
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from builders import synthetic_issue  # noqa: E402
-
-KLASTROVINY = Path(sys.executable).with_name("klastroviny")
+from process import run_klastroviny  # noqa: E402
 
 
 def timed(label: str, cache: Path, *args: object) -> None:
-    """One klastroviny process: wall time, its peak RSS (wait4), units added to the cache."""
+    """Wall time, peak RSS, and the units the run added to the render cache."""
     before = _units(cache)
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [str(KLASTROVINY), *map(str, args)], stdout=output, stderr=subprocess.STDOUT
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status):
-            output.seek(0)
-            print(output.read().decode()[-3000:])
-            raise SystemExit(1)
+    seconds, rss = run_klastroviny(*args)
     added = len(_units(cache) - before)
-    print(
-        f"{label:<44} {seconds:7.2f} s   peak RSS {usage.ru_maxrss / 1024:5.0f} MB   "
-        f"{added:3d} units typeset"
-    )
+    print(f"{label:<44} {seconds:7.2f} s   peak RSS {rss:5.0f} MB   {added:3d} units typeset")
 
 
 def _units(cache: Path) -> set[Path]:

@@ -10,32 +10,18 @@ edition of an issue of N entries (default 800; target: under 20 s) without the P
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from builders import synthetic_issue  # noqa: E402
-
-KLASTROVINY = Path(sys.executable).with_name("klastroviny")
+from process import run_klastroviny  # noqa: E402
 
 
 def timed(label: str, *args: object) -> None:
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [str(KLASTROVINY), *map(str, args)], stdout=output, stderr=subprocess.STDOUT
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status):
-            output.seek(0)
-            print(output.read().decode()[-3000:])
-            raise SystemExit(1)
-    print(f"{label:<48} {seconds:7.2f} s   peak RSS {usage.ru_maxrss / 1024:5.0f} MB")
+    seconds, rss = run_klastroviny(*args)
+    print(f"{label:<48} {seconds:7.2f} s   peak RSS {rss:5.0f} MB")
 
 
 def main() -> None:

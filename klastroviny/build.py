@@ -68,8 +68,9 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
 
     glyphs = Report()
     check_glyphs(issue, layout.coverage_fonts, glyphs)
-    if glyphs.errors:
-        raise KlastrovinyError("fonts", "characters missing in the bundled fonts", glyphs)
+    if glyphs.errors:  # reported with the warnings found so far
+        report.extend(glyphs)
+        raise KlastrovinyError("fonts", "characters missing in the bundled fonts", report)
 
     render_cache = RenderCache(cache / "units" if cache else None)
     files = []  # (lang, path, bytes, pages): everything is made before anything is written
@@ -87,7 +88,13 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
                 from klastroviny.press.imposition import impose_booklet  # pypdf: only when asked
 
                 booklet = impose_booklet(pdf)
-                files.append((lang, out_dir / f"{stem}-booklet.pdf", booklet, pages // 2))
+                beside = options.output  # -o FILE.pdf: FILE-booklet.pdf beside it
+                path = (
+                    beside.with_name(f"{beside.stem}-booklet.pdf")
+                    if beside
+                    else out_dir / f"{stem}-booklet.pdf"
+                )
+                files.append((lang, path, booklet, pages // 2))
     result = BuildResult(
         report=report, units_typeset=render_cache.typeset, units_reused=render_cache.reused
     )

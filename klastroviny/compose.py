@@ -72,8 +72,9 @@ def compose_edition(
         plan, front, back = composer.plan()
         profiles = composer.profiles()
         overflow = check_page_budget(edition, profiles)
-        if overflow.errors:
-            raise KlastrovinyError("overflow", "a profile does not fit its page budget", overflow)
+        if overflow.errors:  # reported with the warnings found so far
+            report.extend(overflow)
+            raise KlastrovinyError("overflow", "a profile does not fit its page budget", report)
         check_images(edition, profiles)
         profile_units = [batch.unit for batch in profiles]
         composer.report_warnings([*front, *profile_units, *back], report)

@@ -277,7 +277,7 @@ def overflow_build(tmp_path_factory, small_build):
     tmp = tmp_path_factory.mktemp("overflow")
     description = f'\n  cs: "{LONG_DESCRIPTION}"\n  en: A cluster of technical textiles.'
     entries = {
-        "alfa": entry_yaml(name='"Alfa klastr"'),
+        "alfa": entry_yaml(name='"Alfa klastr"', description='{cs: "Jen česky."}'),  # a warning
         "clutex": entry_yaml(description=description),
         "zeta": entry_yaml(name='"Zeta klastr"'),
     }
@@ -302,6 +302,12 @@ def test_a_profile_that_overflows_its_page_fails_naming_file_field_and_size(over
     assert re.search(r"by \d+\.\d mm", message), message
     assert "description.cs" in message
     assert "602 words" in message
+
+
+def test_a_failed_build_reports_the_warnings_it_found_too(overflow_build):
+    _, _, _, error = overflow_build
+    (warning,) = error.report.warnings
+    assert "alfa.yaml" in str(warning.location) and "description" in warning.field
 
 
 def test_a_failed_build_leaves_the_earlier_pdf_untouched(overflow_build):
@@ -359,3 +365,16 @@ def test_cli_build_of_an_invalid_issue_fails_with_file_line_col_and_writes_nothi
     assert result.stdout == ""
     assert not (tmp_path / "out").exists()
     assert not (tmp_path / "build").exists()
+
+
+def test_a_booklet_goes_beside_the_file_of_o(small_build, small_issue_dir, tmp_path):
+    output = tmp_path / "proof" / "bulletin.pdf"
+    result = run_build(small_issue_dir, lang="cs", output=output, booklet=True)
+    assert sorted(p.name for p in output.parent.iterdir()) == [
+        "bulletin-booklet.pdf",
+        "bulletin.pdf",
+    ]
+    assert [out.path for out in result.outputs] == [
+        output,
+        output.with_name("bulletin-booklet.pdf"),
+    ]

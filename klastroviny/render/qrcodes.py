@@ -68,7 +68,9 @@ def _encode(encoded: str, black: str) -> str:
     import segno
 
     data = base64.b64decode(encoded).decode("utf-8")
-    svg = segno.make(data, error="m", micro=False).svg_inline(
+    # ECI 26 declares UTF-8: without it scanners guess, and zbar reads Czech names as Shift-JIS
+    code = segno.make(data, error="m", micro=False, encoding="utf-8", eci=True)
+    svg = code.svg_inline(
         omitsize=True, border=0, dark="#000", svgclass="qr-code"
     )
     if black == "cmyk":  # black as 100 % K, not four-colour black

@@ -164,12 +164,17 @@ def add(ctx, issue_dir: Path, entry_id: str, name) -> None:
 
 
 def print_report(report: Report) -> None:
-    """Every problem, errors first, then a count."""
+    """Every problem, errors first, then a count; the notes (decisions, not problems) summed
+    up in one line."""
     for problem in report.sorted():
         click.echo(str(problem), err=True)
     errors, warnings = len(report.errors), len(report.warnings)
     if errors or warnings:
         click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
+    if notes := report.notes:
+        who = "; ".join(f"{Path(p.location.file).stem}: {p.message}" for p in notes)
+        left = _count(len(notes), "contact", "contacts")
+        click.echo(f"note: {left} left out of print, no consent ({who})", err=True)
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:

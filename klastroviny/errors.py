@@ -10,6 +10,7 @@ from pathlib import Path
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # a decision, not a problem (a contact who did not agree): summed up
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +54,9 @@ class Report:
     def warning(self, location: Location, field: str, message: str) -> None:
         self.problems.append(Problem(Severity.WARNING, location, field, message))
 
+    def note(self, location: Location, field: str, message: str) -> None:
+        self.problems.append(Problem(Severity.NOTE, location, field, message))
+
     def extend(self, other: Report) -> None:
         self.problems.extend(other.problems)
 
@@ -63,6 +67,10 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.NOTE]
 
     def sorted(self) -> list[Problem]:
         """Errors first, then warnings; each by file and position."""

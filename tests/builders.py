@@ -164,12 +164,14 @@ def synthetic_issue(folder: Path, count: int) -> Path:
     for index in range(count):
         source = templates[index % len(templates)]
         entry = yaml.safe_load(source.read_text(encoding="utf-8"))
-        name = entry["name"]
-        entry["name"] = (
-            {lang: f"{text} {index:04d}" for lang, text in name.items()}
-            if isinstance(name, dict)
-            else f"{name} {index:04d}"
-        )
+        for key in ("name", "short_name"):  # both unique in an issue
+            if key in entry:
+                text = entry[key]
+                entry[key] = (
+                    {lang: f"{value} {index:04d}" for lang, value in text.items()}
+                    if isinstance(text, dict)
+                    else f"{text} {index:04d}"
+                )
         target = issue / "entries" / f"e{index:04d}-{source.stem}.yaml"
         target.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
     return issue

@@ -271,12 +271,14 @@ def test_email_at_a_reserved_domain_is_accepted_without_a_network_lookup(check):
     assert issue.entries[0].contacts[0].email == "j@x.test"
 
 
-def test_contact_without_consent_is_a_warning_and_left_out_of_print(check):
-    issue, problems = check(entries={"clutex": entry_yaml(contacts=contact_yaml(consent="false"))})
-    assert problems == [
-        f"{E}:11:14: warning: contacts[0].consent: Jana Nováková did not agree to be printed; "
-        "the contact is left out of print"
-    ]
+def test_contact_without_consent_is_a_note_and_left_out_of_print(build):
+    root = build(entries={"clutex": entry_yaml(contacts=contact_yaml(consent="false"))})
+    issue, report = load_issue(root)
+    assert rendered(report, root) == []  # a decision, not a problem: --strict passes
+    (note,) = report.notes
+    assert (note.location.line, note.field, note.message) == (
+        11, "contacts[0].consent", "Jana Nováková"
+    )  # fmt: skip
     assert issue is not None
     assert issue.entries[0].printed_contacts == ()
     assert issue.entries[0].index_contacts == ()
@@ -639,13 +641,13 @@ def test_all_problems_of_all_files_in_one_run(check):
 def test_errors_come_before_warnings(check):
     _, problems = check(
         entries={
-            "a": entry_yaml(name="A", contacts=contact_yaml(consent="false")),
+            "a": entry_yaml(name="A", description='{cs: "Jen česky."}'),  # a warning
             "b": entry_yaml(name="B", city="yes"),
         }
     )
     assert [line.split(": ")[1] for line in problems] == ["error", "warning"]
     assert problems[0].startswith("entries/b.yaml:3:7: error: city:")
-    assert problems[1].startswith("entries/a.yaml:11:14: warning: contacts[0].consent:")
+    assert problems[1].startswith("entries/a.yaml:6:14: warning: description:")
 
 
 def test_no_entries(check):
@@ -760,3 +762,47 @@ def test_short_name_is_a_text_per_edition(check):
     entry = issue.entries[0]
     assert entry.display_short_name("en") == "Technical Textiles Cluster"
     assert entry.display_short_name("cs") == "Klastr technických textilií"
+
+
+# --- what an editor meets ------------------------------------------------------------------------
+def test_a_duplicate_short_name_is_an_error_at_its_line(check):
+    _, problems = check(
+        entries={
+            "alfa": entry_yaml(name='"Alfa klastr"', short_name="CLUTEX"),
+            "clutex": entry_yaml(short_name="clutex"),
+        }
+    )
+    assert problems == [
+        f"{E}:12:13: error: short_name: 'clutex' is also the short name of alfa.yaml; "
+        "short names must be unique"
+    ]
+
+
+def test_titles_typed_into_a_contacts_name_get_the_fix(check):
+    _, problems = check(
+        entries={"clutex": entry_yaml(contacts=contact_yaml(name='"Ing. Petr Dvořák, Ph.D."'))}
+    )
+    assert problems == [
+        f"{E}:8:11: warning: contacts[0].name: 'Ing. Petr Dvořák, Ph.D.' has titles in it; "
+        "write title_before: Ing., name: Petr Dvořák, title_after: Ph.D."
+    ]
+
+
+def test_a_phone_field_with_two_numbers_says_one_per_contact(check):
+    _, problems = check(
+        entries={
+            "clutex": entry_yaml(contacts=contact_yaml(phone='"+420 601 123 456, 602 111 222"'))
+        }
+    )
+    assert problems == [
+        f"{E}:9:12: error: contacts[0].phone: '+420 601 123 456, 602 111 222' holds 2 numbers; "
+        "one number per contact (give another contact for the other)"
+    ]
+
+
+def test_an_email_with_accents_before_the_at_is_a_warning(check):
+    _, problems = check(entries={"clutex": entry_yaml(contacts=contact_yaml(email="jiří@x.test"))})
+    assert problems == [
+        f"{E}:10:12: warning: contacts[0].email: 'jiří@x.test': many mail servers refuse "
+        "accents before the @; ask for an address without them"
+    ]

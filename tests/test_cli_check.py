@@ -44,8 +44,9 @@ def test_a_broken_issue_fails_with_file_line_col(tmp_path, run):
 
 def test_errors_are_printed_before_warnings_then_a_count(tmp_path, run):
     entries = {
-        "a": entry_yaml(name="A", contacts=contact_yaml(consent="false")),
+        "a": entry_yaml(name="A", description="{cs: Klastr.}"),
         "b": entry_yaml(name="B", website="ftp://b.example"),
+        "c": entry_yaml(name="C", contacts=contact_yaml(consent="false")),
     }
     make_issue(tmp_path, entries=entries)
     result = run("check", "issue")
@@ -53,6 +54,14 @@ def test_errors_are_printed_before_warnings_then_a_count(tmp_path, run):
     lines = result.stderr.splitlines()
     assert [line.split(": ")[1] for line in lines[:2]] == ["error", "warning"]
     assert lines[2] == "1 error, 1 warning"
+    assert lines[3] == "note: 1 contact left out of print, no consent (c: Jana Nováková)"
+
+
+def test_a_contact_without_consent_does_not_fail_strict(tmp_path, run):
+    make_issue(tmp_path, entries={"clutex": entry_yaml(contacts=contact_yaml(consent="false"))})
+    result = run("check", "--strict", "issue")
+    assert result.exit_code == 0, result.output
+    assert "note: 1 contact left out of print" in result.stderr
 
 
 def test_a_warning_passes_without_strict(tmp_path, run):

@@ -73,11 +73,14 @@ def load_entry(path, root, languages, issue_date, report, cache, context, data=N
     return entry, name_location
 
 
-def _name_location(entry: Entry, root: Node) -> Location:
+def _name_location(entry: Entry, root: Node) -> dict[str, Location]:
+    """Where the entry's name and short name are written: the checks across entries name
+    them."""
+    found = {"name": Location(entry.source), "short_name": Location(entry.source)}
     for key_node, value_node in root.value:
-        if key_node.value == "name":
-            return node_location(entry.source, value_node)
-    return Location(entry.source)
+        if key_node.value in found:
+            found[key_node.value] = node_location(entry.source, value_node)
+    return found
 
 
 def _read_entry(
@@ -334,15 +337,28 @@ def _read_contact(r: Reader, node: Node, field: str, country: str) -> Contact | 
         contact.update(_read_consent(r, get("consent"), f"{field}.consent"))
     if contact["in_index"] is None:
         contact["in_index"] = True
-    if contact.get("consent") is False:
-        r.warning(
-            fields["consent"],
-            f"{field}.consent",
-            f"{contact['name']} did not agree to be printed; the contact is left out of print",
-        )
+    if contact.get("consent") is False:  # a decision: summed up, never a failure of --strict
+        r.note(fields["consent"], f"{field}.consent", str(contact["name"]))
+    _check_name_titles(r, fields, field, contact)
     if contact["name"] is None or contact.get("consent") is None:
         return None
     return Contact(**contact)
+
+
+def _check_name_titles(r: Reader, fields: dict, field: str, contact: dict) -> None:
+    """Titles typed into the name ('Ing. Petr Dvořák, Ph.D.') belong in their fields: the
+    vCard would otherwise get N:Ph.D.;Ing. Petr Dvořák,."""
+    name = contact["name"]
+    if not name or contact["title_before"] or contact["title_after"]:
+        return
+    before, rest, after = vocabulary.split_titles(name)
+    if before or after:
+        fix = ", ".join(
+            f"{key}: {value}"
+            for key, value in (("title_before", before), ("name", rest), ("title_after", after))
+            if value
+        )
+        r.warning(fields["name"], f"{field}.name", f"'{name}' has titles in it; write {fix}")
 
 
 def _read_consent(r: Reader, node: Node, field: str) -> dict:
@@ -374,6 +390,14 @@ def _read_phone(r: Reader, node: Node, field: str, country: str) -> str | None:
     raw = r.string(node, field)
     if raw is None:
         return None
+    found = list(phonenumbers.PhoneNumberMatcher(raw, country))
+    if len(found) > 1:
+        r.error(
+            node, field,
+            f"'{raw}' holds {len(found)} numbers; one number per contact (give another "
+            "contact for the other)",
+        )  # fmt: skip
+        return None
     try:
         number = phonenumbers.parse(raw, country)
     except phonenumbers.NumberParseException:
@@ -396,7 +420,14 @@ def read_email(r: Reader, node: Node, field: str) -> str | None:
     if raw is None:
         return None
     try:
-        return validate_email(raw, check_deliverability=False, test_environment=True).normalized
+        address = validate_email(raw, check_deliverability=False, test_environment=True)
     except EmailNotValidError as error:
         r.error(node, field, f"'{raw}' is not an e-mail address: {error}")
         return None
+    if not address.local_part.isascii():
+        r.warning(
+            node, field,
+            f"'{raw}': many mail servers refuse accents before the @; ask for an address "
+            "without them",
+        )  # fmt: skip
+    return address.normalized

@@ -219,17 +219,21 @@ def _check_order(head: dict, entry_ids: list[str], document: Document, report: R
 
 
 def _check_unique_names(
-    entries: list[Entry], name_locations: dict[str, Location], report: Report
+    entries: list[Entry], name_locations: dict[str, dict[str, Location]], report: Report
 ) -> None:
-    seen: dict[str, Entry] = {}
-    for entry in entries:
-        for name in set(entry.name.all_strings()):
-            key = " ".join(name.casefold().split())
-            other = seen.get(key)
-            if other is not None and other is not entry:
-                report.error(
-                    name_locations[entry.id],
-                    "name",
-                    f"'{name}' is also the name of {other.source.name}; names must be unique",
-                )
-            seen.setdefault(key, entry)
+    """Names, and short names (the indexes and running heads list them), unique."""
+    for field in ("name", "short_name"):
+        seen: dict[str, Entry] = {}
+        for entry in entries:
+            text = getattr(entry, field)
+            for name in sorted(set(text.all_strings())) if text else ():
+                key = " ".join(name.casefold().split())
+                other = seen.get(key)
+                if other is not None and other is not entry:
+                    report.error(
+                        name_locations[entry.id][field],
+                        field,
+                        f"'{name}' is also the {field.replace('_', ' ')} of "
+                        f"{other.source.name}; {field.replace('_', ' ')}s must be unique",
+                    )
+                seen.setdefault(key, entry)

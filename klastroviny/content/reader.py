@@ -54,6 +54,9 @@ class Reader:
     def warning(self, node: Node, field: str, message: str) -> None:
         self.report.warning(node_location(self.path, node), field, message)
 
+    def note(self, node: Node, field: str, message: str) -> None:
+        self.report.note(node_location(self.path, node), field, message)
+
     def wrong_type(self, node: Node, field: str, expected: str) -> None:
         got = describe(node)
         hint = ""

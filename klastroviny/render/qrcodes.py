@@ -70,9 +70,7 @@ def _encode(encoded: str, black: str) -> str:
     data = base64.b64decode(encoded).decode("utf-8")
     # ECI 26 declares UTF-8: without it scanners guess, and zbar reads Czech names as Shift-JIS
     code = segno.make(data, error="m", micro=False, encoding="utf-8", eci=True)
-    svg = code.svg_inline(
-        omitsize=True, border=0, dark="#000", svgclass="qr-code"
-    )
+    svg = code.svg_inline(omitsize=True, border=0, dark="#000", svgclass="qr-code")
     if black == "cmyk":  # black as 100 % K, not four-colour black
         svg = svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)"')
     return svg

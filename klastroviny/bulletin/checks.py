@@ -85,14 +85,21 @@ def check_page_budget(edition: Edition, profiles: list[Profiles]) -> Report:
     return report
 
 
+WORD_MM = 12.6  # a Czech or English word of body text and its space, about 7 characters
+
+
 def _overflow_message(entry: Entry, overflow_mm: float, layout, lang: str) -> str:
+    """By how much, and about how many words of the description fit (the lines too many, at
+    the words a line of the text column holds)."""
     lines = max(1, round(overflow_mm / LINE_MM + 0.49))
     budget = f"{layout.profile_pages}-page" if layout.profile_pages > 1 else "one-page"
     field = f"description.{lang}" if lang in dict(entry.description.values) else "description"
     words = len(entry.description.get(lang).split())
-    offer = f" or offer.{lang}" if entry.offer else ""
+    column = layout.width_mm - layout.margins.inner - layout.margins.outer
+    fit = max(0, words - lines * max(4, round(column / WORD_MM)))
+    offer = f" (or the offer.{lang})" if entry.offer else ""
     return (
         f"the {lang} profile overflows its {budget} budget in layout {layout.name} by "
-        f"{overflow_mm:.1f} mm (about {lines} lines); shorten {field} ({words} words)"
-        f"{offer}"
+        f"{overflow_mm:.1f} mm (about {lines} {'line' if lines == 1 else 'lines'}); shorten "
+        f"{field} to about {fit} words (now {words}){offer}"
     )

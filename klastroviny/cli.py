@@ -515,7 +515,8 @@ def watch(ctx, issue_dir: Path, lang, layout, out_dir, jobs) -> None:
         from klastroviny.resources import ASSETS_DIR, LAYOUTS_DIR
 
         options = BuildOptions(lang=lang, layout=layout, out_dir=out_dir, jobs=jobs)
-        _rebuild(issue_dir, options, "first build")
+        seen: set[str] = set()  # the problems printed so far: a rebuild prints what changed
+        _rebuild(issue_dir, options, "first build", seen)
         watching = False
         # An empty set comes each second without changes: "watching" is said once the
         # watcher is really there, so that a save right after it is never missed.
@@ -532,13 +533,13 @@ def watch(ctx, issue_dir: Path, lang, layout, out_dir, jobs) -> None:
                 watching = True
             if changes:
                 changed = sorted({_shown(Path(path)) for _, path in changes})
-                _rebuild(issue_dir, options, ", ".join(changed))
+                _rebuild(issue_dir, options, ", ".join(changed), seen)
         click.echo("stopped watching")
 
     guarded(ctx, run)
 
 
-def _rebuild(issue_dir: Path, options, what: str) -> None:
+def _rebuild(issue_dir: Path, options, what: str, seen: set[str]) -> None:
     import time
 
     from klastroviny.build import build_issue
@@ -549,17 +550,32 @@ def _rebuild(issue_dir: Path, options, what: str) -> None:
     try:
         result = build_issue(issue_dir, options)
     except KlastrovinyError as error:
-        if error.report is not None:
-            print_report(error.report)
+        _print_news(error.report or Report(), seen)
         click.echo(f"error: {error.message}; the last good PDF is unchanged", err=True)
         return
-    print_report(result.report)
+    _print_news(result.report, seen)
     seconds = time.perf_counter() - start
     for out in result.outputs:
         click.echo(f"{out.path}: {out.pages} pages ({out.lang})")
     click.echo(
         f"{result.units_typeset} units typeset, {result.units_reused} reused, {seconds:.1f} s"
     )
+
+
+def _print_news(report: Report, seen: set[str]) -> None:
+    """The problems that are new since the last build, and those that are gone: not every
+    warning again on every save."""
+    now = {str(problem) for problem in report.sorted()}
+    for line in (str(problem) for problem in report.sorted()):
+        if line not in seen:
+            click.echo(line, err=True)
+    for line in sorted(seen - now):
+        click.echo(f"resolved: {line}", err=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if now != seen and (errors or warnings):
+        click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
+    seen.clear()
+    seen.update(now)
 
 
 def _shown(path: Path) -> str:

@@ -54,18 +54,23 @@ class Watcher:
 
 
 def test_watch_rebuilds_reports_a_broken_file_and_stops_on_ctrl_c(tmp_path):
-    root = make_issue(tmp_path, entries={"e0": entry_yaml(name='"Alfa klastr"')})
+    only_czech = '{cs: "Jen česky."}'  # a warning, which each rebuild need not repeat
+    root = make_issue(
+        tmp_path, entries={"e0": entry_yaml(name='"Alfa klastr"', description=only_czech)}
+    )
     pdf = tmp_path / "out" / "issue-cs.pdf"
     watcher = Watcher([str(root), "--lang", "cs", "--out-dir", str(tmp_path / "out")], tmp_path)
     try:
-        watcher.wait_for("watching")
+        lines = watcher.wait_for("watching")
+        assert any("warning: description" in line for line in lines), lines
         first = pdf.read_bytes()
 
         entry = root / "entries" / "e0.yaml"
-        entry.write_text(entry.read_text(encoding="utf-8").replace("Klastr", "Náš klastr", 1))
+        entry.write_text(entry.read_text(encoding="utf-8").replace("Jen česky.", "Jen tak.", 1))
         lines = watcher.wait_for("units typeset")
         assert any("e0.yaml" in line for line in lines if line.startswith("changed:")), lines
         assert lines[-1].startswith("1 units typeset"), lines
+        assert not any("warning" in line for line in lines), lines  # printed once, at first
         edited = pdf.read_bytes()
         assert edited != first
 
@@ -73,6 +78,10 @@ def test_watch_rebuilds_reports_a_broken_file_and_stops_on_ctrl_c(tmp_path):
         lines = watcher.wait_for("the last good PDF is unchanged")
         assert any("e0.yaml:" in line and "error" in line for line in lines), lines
         assert pdf.read_bytes() == edited
+
+        entry.write_text(entry_yaml(name='"Alfa klastr"', description=only_czech))
+        lines = watcher.wait_for("units typeset")
+        assert any(line.startswith("resolved: ") and "e0.yaml" in line for line in lines), lines
 
         os.killpg(watcher.process.pid, signal.SIGINT)  # Ctrl-C in a terminal
         watcher.process.wait(timeout=30)

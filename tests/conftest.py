@@ -158,7 +158,10 @@ class BuiltPdf:
         return flat(entry.display_short_name(self.lang, self.issue.fallback(self.lang)))
 
     def name(self, entry) -> str:
-        return flat(entry.name.get(self.lang, self.issue.fallback(self.lang)))
+        """The name as printed: with the edition's typography ('z.s.' prints 'z. s.')."""
+        from klastroviny.text.typography import craft
+
+        return flat(craft(entry.name.get(self.lang, self.issue.fallback(self.lang)), self.lang))
 
     def ecosystem(self, ecosystem: str) -> str:
         return vocabulary.ecosystem_name(ecosystem, self.lang)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 import pytest
-from builders import entry_yaml, make_issue
+from builders import PROJECT_ROOT, entry_yaml, make_issue
 from conftest import run_build
 from hypothesis import given
 from hypothesis import strategies as st
@@ -208,3 +208,19 @@ def test_pdf_names_are_written_as_pypdf_writes_them(name):
     expected = io.BytesIO()
     NameObject("/" + name).write_to_stream(expected)
     assert pdf_name("/" + name) == expected.getvalue()
+
+
+def test_the_place_names_the_region_unless_the_city_is_in_its_name():
+    from klastroviny.content.issue_file import load_issue
+    from klastroviny.render.layouts import load_layout
+
+    issue, _ = load_issue(PROJECT_ROOT / "issues" / "2022-09-prague")
+    layout = load_layout(issue.layout, issue.root)
+    places = {
+        lang: {e.id: Edition(issue, lang, layout).place(e) for e in issue.entries}
+        for lang in ("cs", "en")
+    }
+    assert places["cs"]["smart-city"] == "Praha"  # not 'Praha, Hlavní město Praha'
+    assert places["cs"]["clutex"] == "Liberec, Liberecký kraj"  # an adjective is no repeat
+    assert places["en"]["clutex"] == "Liberec"  # not 'Liberec, Liberec Region'
+    assert places["en"]["czech-aerospace"] == "Kunovice, Zlín Region"

@@ -46,6 +46,11 @@ def cs(text: str) -> str:
         ("CLUTEX, z. s.", f"CLUTEX, z.{_}s."),
         ("Firma s. r. o.", f"Firma s.{_}r.{_}o."),
         ("Firma a. s.", f"Firma a.{_}s."),
+        # a legal form written without its spaces gets them
+        ("CLUTEX, z.s.", f"CLUTEX, z.{_}s."),
+        ("Firma s.r.o.", f"Firma s.{_}r.{_}o."),
+        ("Nadace, o.p.s.", f"Nadace, o.{_}p.{_}s."),
+        ("např.z.s.vs", "např.z.s.vs"),
         # quotes
         ('"Klastr"', "„Klastr“"),
         ("řekl \"ahoj 'světe' tady\"", "řekl „ahoj ‚světe‘ tady“"),
@@ -56,7 +61,7 @@ def cs(text: str) -> str:
         ("e-mail", "e-mail"),
         ("a tak...", f"a{_}tak…"),
         # phone numbers inside text
-        ("tel. +420 601 123 456", f"tel. +420{_}601{_}123{_}456"),
+        ("tel. +420 601 123 456", f"tel.{_}+420{_}601{_}123{_}456"),
     ],
 )
 def test_czech(source, expected):
@@ -88,7 +93,9 @@ def test_english_quotes_and_no_czech_ties():
 
 
 def test_english_numbers_units_and_ranges():
-    assert craft("50 % in 2020-2022", "en") == f"50{_}% in 2020–2022"
+    assert craft("50 % in 2020-2022", "en") == "50% in 2020–2022"  # English sets no space
+    assert craft("since 1 January 2023 in", "en") == f"since 1{_}January{_}2023 in"
+    assert craft("CLUTEX, z.s.", "en") == "CLUTEX, z.s."  # a Czech rule: Czech editions only
 
 
 @pytest.mark.parametrize(

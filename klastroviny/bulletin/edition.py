@@ -125,6 +125,18 @@ class Edition:
     def craft(self, value: str) -> str:
         return typography.craft(value, self.lang)
 
+    def place(self, entry: Entry) -> str:
+        """'Liberec, Liberecký kraj'; the city alone where the region's name holds it ('Praha',
+        not 'Praha, Hlavní město Praha'); the country after, abroad."""
+        region = vocabulary.region_name(entry.region, self.lang)
+        city = entry.city
+        words, named = vocabulary.fold(city).split(), vocabulary.fold(region).split()
+        held = any(named[at : at + len(words)] == words for at in range(len(named)))
+        parts = [city] if held else [city, region]
+        if entry.country != "CZ":
+            parts.append(vocabulary.country_name(entry.country, self.lang))
+        return self.craft(", ".join(parts))
+
     def markdown(self, value: Text | None) -> Markup:
         if value is None:
             return Markup("")

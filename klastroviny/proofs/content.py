@@ -35,10 +35,7 @@ def printed_content(entry: Entry, edition: Edition) -> Content:
     content: Content = {
         "name": edition.text(entry.name),
         "short_name": craft(entry.display_short_name(lang, edition.issue.fallback(lang))),
-        "place": ", ".join(
-            [craft(entry.city), vocabulary.region_name(entry.region, lang)]
-            + ([vocabulary.country_name(entry.country, lang)] if entry.country != "CZ" else [])
-        ),
+        "place": edition.place(entry),
         "founded": str(entry.founded) if entry.founded else None,
         "members": typography.format_number(entry.members, lang)
         if entry.members is not None

@@ -120,6 +120,7 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         items=edition.items,
         craft=edition.craft,
         markdown=edition.markdown,
+        place=edition.place,
         date=lambda day: typography.format_date(day, lang),
         number=lambda value: typography.format_number(value, lang),
         phone=typography.format_phone,

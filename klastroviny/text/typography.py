@@ -19,12 +19,21 @@ _UNIT = re.compile(
     r"(\d) (%|‰|Kč|EUR|€|USD|kg|t|g|km|m|cm|mm|µm|nm|m²|m³|ha|l|°C|K|W|kW|MW|GW|kWh|MWh|GWh|"
     r"h|min|mil\.|mld\.|tis\.|ks|let|roků|rok|firem|členů|zaměstnanců)(?![\w])"
 )
-_SECTION = re.compile(r"(§|č\.|s\.|str\.|tel\.) (?=\d)")
+_SECTION = re.compile(r"(§|č\.|s\.|str\.|tel\.) (?=[\d+])")  # tel. +420 too
 _DAY_MONTH = re.compile(
     r"\b(\d{1,2}\.) (?=\d{1,2}\.|ledna|února|března|dubna|května|června|července|srpna|září|"
     r"října|listopadu|prosince)"
 )
 _LEGAL_FORM = re.compile(r"\b(s\. r\. o\.|a\. s\.|z\. s\.|z\. ú\.|o\. p\. s\.|v\. o\. s\.|k\. s\.)")
+# A legal form written without its spaces ('z.s.'), as Czech writes it with them ('z. s.').
+_COMPACT_LEGAL_FORM = re.compile(
+    r"(?<![\w.])(s\.r\.o|a\.s|z\.s|z\.ú|o\.p\.s|v\.o\.s|k\.s)\.(?!\w)", re.IGNORECASE
+)
+_EN_PERCENT = re.compile(r"(\d) %")  # English sets 25%, Czech 25 %
+_EN_DATE = re.compile(
+    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) (\d{4})\b"
+)
 _PHONE = re.compile(r"\+\d{1,3}(?: \d{2,4}){2,4}")
 _NUMBER_RANGE = re.compile(r"(?<![\w\-+])(\d+)-(\d+)(?![\w\-])")
 _SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
@@ -67,6 +76,9 @@ def craft(text: str, lang: str) -> str:
     text = _quotes(text, lang)
     text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
     text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", NBSP), text)
+    if lang == "en":
+        text = _EN_PERCENT.sub(r"\1%", text)
+        text = _EN_DATE.sub(rf"\1{NBSP}\2{NBSP}\3", text)
     text = _UNIT.sub(rf"\1{NBSP}\2", text)
     if lang == "cs":
         text = _czech_spaces(text)
@@ -74,6 +86,7 @@ def craft(text: str, lang: str) -> str:
 
 
 def _czech_spaces(text: str) -> str:
+    text = _COMPACT_LEGAL_FORM.sub(lambda m: m.group(0).replace(".", ". ").rstrip(), text)
     text = _LEGAL_FORM.sub(lambda m: m.group(0).replace(" ", NBSP), text)
     text = _SECTION.sub(rf"\1{NBSP}", text)
     text = _DAY_MONTH.sub(rf"\1{NBSP}", text)

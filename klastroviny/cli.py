@@ -268,6 +268,10 @@ JOBS = click.option(
     default=None,
     help="Worker processes; default: the number of CPUs.",
 )
+ENTRIES_HELP = (
+    "Only these entries, separated by commas (or ';'): ids, short names or names, accents "
+    "and case ignored (docs/cli.md#choosing-entries)."
+)
 REQUIRE_APPROVAL = click.option(
     "--require-approval",
     is_flag=True,
@@ -593,7 +597,7 @@ def _shown(path: Path) -> str:
     default=None,
     help="File format; default: from the suffix of -o, else csv.",
 )
-@click.option("--entries", default=None, help="Only these entries: ids separated by commas.")
+@click.option("--entries", default=None, help=ENTRIES_HELP)
 @click.option(
     "--lang",
     type=click.Choice(["cs", "en"]),
@@ -708,17 +712,13 @@ def export(ctx, issue_dir: Path, output: Path | None) -> None:
 
 
 # --- the proof round (docs/proofs.md) ----------------------------------------------------------
-def _ids(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
 @cli.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
     "--lang", type=click.Choice(["cs", "en", "all"]), default="all", show_default=True,
     help="Edition(s) to proof.",
 )  # fmt: skip
-@click.option("--entries", default=None, help="Only these entries (ids, comma-separated).")
+@click.option("--entries", default=None, help=ENTRIES_HELP)
 @click.option("--all", "every", is_flag=True, help="Every entry, approved ones too.")
 @OUT_DIR
 @JOBS
@@ -729,12 +729,13 @@ def proofs(ctx, issue_dir: Path, lang, entries, every, out_dir, jobs) -> None:
     changed since the last round marked. Nothing is sent."""
 
     def run() -> None:
+        from klastroviny.content.naming import split_names
         from klastroviny.errors import display_path
         from klastroviny.options import BuildOptions
         from klastroviny.proofs.round import make_proofs
 
         options = BuildOptions(lang=lang, out_dir=out_dir, jobs=jobs, progress=_progress_printer())
-        result = make_proofs(issue_dir, options, _ids(entries), every)
+        result = make_proofs(issue_dir, options, split_names(entries or ""), every)
         if sys.stderr.isatty():
             click.echo("", err=True)
         print_report(result.report)
@@ -774,10 +775,10 @@ def approve(ctx, issue_dir: Path, ids, by, day, note, lang, all_unchanged) -> No
     def run() -> None:
         import datetime as dt
 
-        from klastroviny.content.issue_file import load_issue
+        from klastroviny.content.naming import split_names
         from klastroviny.errors import display_path
-        from klastroviny.proofs import approve as approving
-        from klastroviny.proofs.records import Records, today
+        from klastroviny.proofs.approve import record_approvals
+        from klastroviny.proofs.records import today
 
         if bool(ids) == all_unchanged:
             raise click.UsageError("name the entries approved, or give --all-unchanged (not both)")
@@ -787,30 +788,13 @@ def approve(ctx, issue_dir: Path, ids, by, day, note, lang, all_unchanged) -> No
             raise click.BadParameter(
                 f"'{day}' is not a date; write 2026-09-15", param_hint="--on"
             ) from None
-        issue, report = load_issue(issue_dir)
-        if issue is None:
-            raise KlastrovinyError("validation", "the issue has errors", report)
-        if lang not in ("all", *issue.languages):
-            raise click.BadParameter(f"this issue has no '{lang}' edition", param_hint="--lang")
-        records = Records(issue.root)
-        records.stop_on_errors("approve")
-        languages = issue.languages if lang == "all" else (lang,)
-        found = Report()
-        if all_unchanged:
-            approvals = approving.unchanged(issue, records, languages, by, on, note)
-        else:
-            approvals, found = approving.approvals(
-                issue, records, list(ids), languages, by, on, note
-            )
-        if found.errors:
-            raise KlastrovinyError("approve", "nothing was recorded", found)
-        print_report(found)
-        if approvals:
-            records.add_approvals(approvals)
-        for a in approvals:
+        names = split_names(",".join(ids))
+        made = record_approvals(issue_dir, names, lang, by, on, note, all_unchanged)
+        print_report(made.report)
+        for a in made.approvals:
             click.echo(f"{a.entry} ({a.lang}): approved round {a.round} on {a.on}")
-        where = display_path(records.approvals_path)
-        click.echo(f"recorded {_count(len(approvals), 'approval')} in {where}")
+        count = _count(len(made.approvals), "approval")
+        click.echo(f"recorded {count} in {display_path(made.path)}")
 
     guarded(ctx, run)
 
@@ -824,25 +808,13 @@ def status(ctx, issue_dir: Path, as_json) -> None:
     waiting, never sent. Exit 0 whatever the news."""
 
     def run() -> None:
-        import dataclasses
         import json
 
-        from klastroviny.content.issue_file import load_issue
-        from klastroviny.proofs.records import Records
-        from klastroviny.proofs.status import standing
+        from klastroviny.proofs.status import read_standing
 
-        issue, report = load_issue(issue_dir)
-        if issue is None:
-            raise KlastrovinyError("validation", "the issue has errors", report)
-        records = Records(issue.root)
-        records.stop_on_errors("status")
-        now = standing(issue, records)
+        now = read_standing(issue_dir)
         if as_json:
-            entries = [
-                dataclasses.asdict(status) | {"state": status.state} for status in now.entries
-            ]
-            click.echo(json.dumps({"entries": entries, "summary": now.summary(), "gone": now.gone},
-                                  ensure_ascii=False, indent=2))  # fmt: skip
+            click.echo(json.dumps(now.as_dict(), ensure_ascii=False, indent=2))
             return
         width = max((len(status.entry) for status in now.entries), default=0)
         for entry in now.entries:
@@ -858,9 +830,7 @@ def status(ctx, issue_dir: Path, as_json) -> None:
 @cli.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
-    "--entries", required=True,
-    help="The clusters, separated by commas (or ';'): ids, short names or names, accents "
-    "and case ignored.",
+    "--entries", required=True, help=ENTRIES_HELP,
 )  # fmt: skip
 @click.option("--lang", type=click.Choice(["cs", "en"]), default=None, help="Edition.")
 @LAYOUT
@@ -877,9 +847,9 @@ def extract(ctx, issue_dir: Path, entries, lang, layout, visitor, note, output, 
     the bulletin, their contacts for a pen; and beside it a .vcf of those contacts."""
 
     def run() -> None:
+        from klastroviny.content.naming import split_names
         from klastroviny.errors import display_path
         from klastroviny.options import BuildOptions
-        from klastroviny.visitor.choose import split_names
         from klastroviny.visitor.extract import make_extract
 
         options = BuildOptions(lang=lang, layout=layout, output=output, out_dir=out_dir)

@@ -364,7 +364,7 @@ def test_an_unknown_entry_is_an_error_with_a_suggestion(issue, run):
     result = run("issue", "--entries", "calounici,cukrai")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
-        "error: --entries: 'cukrai' is not an entry of this issue; did you mean 'cukrari'?"
+        "error: --entries: no entry 'cukrai'; the closest: cukrari"
     )
     assert not (issue.parent / "build").exists()
 

@@ -277,7 +277,7 @@ def test_approving_an_unknown_or_unsent_entry_is_a_clear_error(tmp_path):
     issue = small_issue(tmp_path)
     unknown = run("approve", issue, "clutexx")
     assert unknown.exit_code == 1
-    assert "no entry 'clutexx' in the issue; did you mean clutex?" in unknown.output
+    assert "--entries: no entry 'clutexx'; the closest: clutex" in unknown.output
     unsent = run("approve", issue, "clutex")
     assert unsent.exit_code == 1 and "never sent a proof" in unsent.output
 

@@ -87,13 +87,13 @@ def test_an_unknown_cluster_is_an_error_that_lists_the_closest(issue):
     result = run("extract", issue, "--entries", "clutx", "-o", issue.parent / "x.pdf",
                  "--out-dir", issue.parent / "out")  # fmt: skip
     assert result.exit_code == 1
-    assert "no cluster 'clutx'; the closest: clutex" in result.output
+    assert "--entries: no entry 'clutx'; the closest: clutex" in result.output
     several = run("extract", issue, "--entries", "klastr", "-o", issue.parent / "x.pdf")
     assert "'klastr' is in the names of" in several.output
 
 
 def test_names_with_their_legal_form_survive_the_commas():
-    from klastroviny.visitor.choose import split_names
+    from klastroviny.content.naming import split_names
 
     assert split_names("Klastr MECHATRONIKA, z.s., clutex, Chemický klastr, z. s.") == [
         "Klastr MECHATRONIKA, z.s.", "clutex", "Chemický klastr, z. s."

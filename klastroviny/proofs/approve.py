@@ -1,14 +1,57 @@
-"""`klastroviny approve`: which approvals to record in approvals.yaml."""
+"""`klastroviny approve`: which approvals to record in approvals.yaml, and recording them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
+from klastroviny.content.issue_file import load_issue
 from klastroviny.content.model import Issue
+from klastroviny.content.naming import named_entries
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.proofs.content import digest
 from klastroviny.proofs.records import Approval, Records
-from klastroviny.proofs.status import contents, unknown_ids
+from klastroviny.proofs.status import contents
+
+
+@dataclass(frozen=True)
+class Recorded:
+    approvals: list[Approval]
+    report: Report  # notes: an edition never sent, an approval already there
+    path: Path  # approvals.yaml
+
+
+def record_approvals(
+    issue_dir: Path,
+    names: list[str],
+    lang: str,
+    by: str | None,
+    on: dt.date,
+    note: str | None,
+    all_unchanged: bool = False,
+) -> Recorded:
+    """Approve the named entries (or, with `all_unchanged`, every entry whose latest proof is
+    a version it approved before) in `lang` ("all": every edition); nothing is recorded if
+    any of them cannot be."""
+    issue, report = load_issue(Path(issue_dir))
+    if issue is None:
+        raise KlastrovinyError("validation", "the issue has errors", report)
+    if lang not in ("all", *issue.languages):
+        raise KlastrovinyError("usage", f"--lang: this issue has no '{lang}' edition")
+    records = Records(issue.root)
+    records.stop_on_errors("approve")
+    languages = issue.languages if lang == "all" else (lang,)
+    if all_unchanged:
+        found, report = unchanged(issue, records, languages, by, on, note), Report()
+    else:
+        ids = [entry.id for entry in named_entries(issue, names)]
+        found, report = approvals(issue, records, ids, languages, by, on, note)
+    if report.errors:
+        raise KlastrovinyError("approve", "nothing was recorded", report)
+    if found:
+        records.add_approvals(found)
+    return Recorded(found, report, records.approvals_path)
 
 
 def approvals(
@@ -20,11 +63,9 @@ def approvals(
     on: dt.date,
     note: str | None,
 ) -> tuple[list[Approval], Report]:
-    """Of each chosen entry, the version last sent to it, in each edition that was sent one.
-    Problems (an entry never sent a proof) and notes in the report."""
+    """Of each chosen entry (ids), the version last sent to it, in each edition that was sent
+    one. Problems (an entry never sent a proof) and notes in the report."""
     report = Report()
-    if unknown := unknown_ids(issue, ids):
-        raise KlastrovinyError("usage", "; ".join(unknown))
     now = contents(issue, languages)
     found: list[Approval] = []
     for ident in dict.fromkeys(ids):

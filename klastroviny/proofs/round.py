@@ -19,6 +19,7 @@ from klastroviny.build import build_issue, output_folder
 from klastroviny.bulletin.edition import Edition
 from klastroviny.content.issue_file import load_issue
 from klastroviny.content.model import Entry, Issue
+from klastroviny.content.naming import named_entries
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.options import BuildOptions
 from klastroviny.pdf.pages import entry_pages
@@ -27,7 +28,7 @@ from klastroviny.proofs.changes import changes
 from klastroviny.proofs.content import Content, digest, printed_content
 from klastroviny.proofs.mail import issue_line, proof_address, proof_message
 from klastroviny.proofs.records import Records, Sent, today
-from klastroviny.proofs.status import APPROVED, editions, state_of, unknown_ids
+from klastroviny.proofs.status import APPROVED, editions, state_of
 from klastroviny.render.layouts import wording
 from klastroviny.write import write_atomically
 
@@ -76,8 +77,8 @@ def make_proofs(
         raise KlastrovinyError("validation", "the issue has errors; no proof was made", report)
     records = Records(issue.root)
     records.stop_on_errors("proofs")
-    if chosen and (unknown := unknown_ids(issue, chosen)):
-        raise KlastrovinyError("usage", "; ".join(unknown))
+    if chosen:
+        chosen = [entry.id for entry in named_entries(issue, chosen)]
     result = RoundResult(None, report=report)
     todo = [
         (edition, _to_send(edition, records, chosen, every, result))

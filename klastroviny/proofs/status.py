@@ -4,12 +4,13 @@ sent and waiting, changed since it was sent, changed since its approval, or neve
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from klastroviny.bulletin.edition import Edition
+from klastroviny.content.issue_file import load_issue
 from klastroviny.content.model import Issue
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.proofs.changes import changed_fields, field_name
@@ -85,6 +86,21 @@ class Standing:
 
     def not_approved(self) -> list[EntryStatus]:
         return [status for status in self.entries if status.state != APPROVED]
+
+    def as_dict(self) -> dict:
+        """What `status --json` prints."""
+        entries = [asdict(status) | {"state": status.state} for status in self.entries]
+        return {"entries": entries, "summary": self.summary(), "gone": self.gone}
+
+
+def read_standing(issue_dir: Path) -> Standing:
+    """The standing of the issue in a folder; a broken issue or record is an error."""
+    issue, report = load_issue(Path(issue_dir))
+    if issue is None:
+        raise KlastrovinyError("validation", "the issue has errors", report)
+    records = Records(issue.root)
+    records.stop_on_errors("status")
+    return standing(issue, records)
 
 
 def editions(issue: Issue, languages: tuple[str, ...] | None = None) -> list[Edition]:
@@ -174,15 +190,3 @@ def _grouped(statuses: list[EntryStatus]) -> str:
         shown = f"{status.entry} ({', '.join(fields)})" if fields else status.entry
         groups.setdefault(status.state, []).append(shown)
     return "; ".join(f"{state}: {', '.join(ids)}" for state, ids in groups.items())
-
-
-def unknown_ids(issue: Issue, ids: list[str]) -> list[str]:
-    """A line per id that is no entry of the issue, with the nearest ids."""
-    known = [entry.id for entry in issue.entries]
-    lines = []
-    for ident in ids:
-        if ident not in known:
-            near = difflib.get_close_matches(ident, known, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            lines.append(f"no entry '{ident}' in the issue{hint}")
-    return lines

@@ -123,6 +123,7 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         place=edition.place,
         date=lambda day: typography.format_date(day, lang),
         number=lambda value: typography.format_number(value, lang),
+        members=lambda count: members(count, lang),
         phone=typography.format_phone,
         region=lambda code: vocabulary.region_name(code, lang),
         country=lambda code: vocabulary.country_name(code, lang),
@@ -141,6 +142,19 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
     env.tests["valid_label"] = lambda entry: bool(
         entry.label and entry.label.valid_on(edition.issue.date)
     )
+
+
+def members(count: int, lang: str) -> str:
+    """'52 členů', '3 členové', '1 člen': the number and its word (Czech: 1, 2–4, 5 and more)."""
+    words = wording()[lang]
+    word = (
+        words["member_one"]
+        if count == 1
+        else words["member_few"]
+        if 2 <= count <= 4
+        else words["members"]
+    )
+    return f"{typography.format_number(count, lang)}{typography.NBSP}{word}"
 
 
 def web_address(url: str) -> str:

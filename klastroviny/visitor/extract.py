@@ -14,6 +14,7 @@ from klastroviny.bulletin.edition import Edition
 from klastroviny.caching import cache_folder
 from klastroviny.content.issue_file import load_issue
 from klastroviny.content.model import Entry
+from klastroviny.content.naming import named_entries
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.options import BuildOptions
 from klastroviny.pdf.pages import entry_pages
@@ -21,7 +22,6 @@ from klastroviny.render.html import render_template
 from klastroviny.render.layouts import load_layout
 from klastroviny.render.stylesheets import stylesheets
 from klastroviny.typeset.units import typeset_html
-from klastroviny.visitor.choose import chosen_entries
 from klastroviny.workbook import contacts as vcards
 from klastroviny.write import write_atomically
 
@@ -61,7 +61,7 @@ def make_extract(
     lang = options.lang or issue.languages[0]
     if lang not in issue.languages:
         raise KlastrovinyError("usage", f"this issue has no '{lang}' edition")
-    chosen_ids = {entry.id for entry in chosen_entries(issue, names)}
+    chosen_ids = {entry.id for entry in named_entries(issue, names)}
     layout = load_layout(options.layout or issue.layout, issue.root)
     edition = Edition(issue, lang, layout)
     chosen = [entry for entry in edition.entries if entry.id in chosen_ids]  # the bulletin's order

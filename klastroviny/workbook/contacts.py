@@ -154,25 +154,14 @@ def edition_language(issue: Issue, lang: str | None) -> str:
 
 
 def chosen_entries(issue: Issue, lang: str, entry_ids: str | None) -> tuple[Entry, ...]:
-    """The entries in the bulletin's order for `lang`; with ids, only those."""
-    from klastroviny.content.reader import did_you_mean
+    """The entries in the bulletin's order for `lang`; with --entries, only those named."""
+    from klastroviny.content.naming import named_entries, split_names
     from klastroviny.text.collation import ordered_entries
 
     ordered = ordered_entries(issue, lang)
     if entry_ids is None:
         return ordered
-    wanted = {part.strip() for part in entry_ids.split(",") if part.strip()}
-    if not wanted:
-        raise KlastrovinyError("usage", "--entries names no entry; give ids like clutex,plastr")
-    known = [entry.id for entry in issue.entries]
-    unknown = sorted(wanted - set(known))
-    if unknown:
-        said = [
-            f"'{id_}' is not an entry of this issue{did_you_mean(id_, known)}" for id_ in unknown
-        ]
-        if len(said) > 1:
-            said = [text if text.endswith("?") else text + "." for text in said]
-        raise KlastrovinyError("usage", "--entries: " + " ".join(said))
+    wanted = {entry.id for entry in named_entries(issue, split_names(entry_ids))}
     return tuple(entry for entry in ordered if entry.id in wanted)
 
 

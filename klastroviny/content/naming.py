@@ -1,5 +1,6 @@
-"""Clusters named as people at the stand name them: by id, short name or name (with or without
-its legal form), accents and case ignored, or by a part of a name that only one has."""
+"""Entries as people name them on the command line (`--entries`): by id, short name or name
+(with or without its legal form), accents and case ignored, or by a part of a name that only
+one has. What `contacts`, `proofs`, `approve` and `extract` share."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ def split_names(value: str) -> list[str]:
     return names
 
 
-def chosen_entries(issue: Issue, names: list[str]) -> list[Entry]:
-    """The entries named, each once; an unknown name is an error that lists the closest."""
+def named_entries(issue: Issue, names: list[str]) -> list[Entry]:
+    """The entries named, each once, in the order named; an unknown name is an error that
+    lists the closest."""
     keys: dict[str, Entry] = {}
     for entry in issue.entries:
         for text in (entry.id, *_texts(entry)):
@@ -50,11 +52,11 @@ def chosen_entries(issue: Issue, names: list[str]) -> list[Entry]:
         else:
             close = difflib.get_close_matches(wanted, keys, n=3)
             near = ", ".join(dict.fromkeys(keys[key].id for key in close))
-            problems.append(f"no cluster '{name}'" + (f"; the closest: {near}" if near else ""))
+            problems.append(f"no entry '{name}'" + (f"; the closest: {near}" if near else ""))
     if problems:
-        raise KlastrovinyError("usage", "; ".join(problems))
+        raise KlastrovinyError("usage", "--entries: " + "; ".join(problems))
     if not chosen:
-        raise KlastrovinyError("usage", "name the clusters with --entries ID,ID (or their names)")
+        raise KlastrovinyError("usage", "--entries names no entry; give ids like clutex,plastr")
     return chosen
 
 

@@ -164,7 +164,8 @@ class BuiltPdf:
         return flat(craft(entry.name.get(self.lang, self.issue.fallback(self.lang)), self.lang))
 
     def ecosystem(self, ecosystem: str) -> str:
-        return vocabulary.ecosystem_name(ecosystem, self.lang)
+        """The ecosystem's heading in the indexes."""
+        return vocabulary.ecosystem_heading(ecosystem, self.lang)
 
     def pages_between(self, first_anchor: str, end_anchor: str) -> range:
         """Pages from the one of first_anchor up to (not including) the one of end_anchor."""

@@ -224,3 +224,52 @@ def test_the_place_names_the_region_unless_the_city_is_in_its_name():
     assert places["cs"]["clutex"] == "Liberec, Liberecký kraj"  # an adjective is no repeat
     assert places["en"]["clutex"] == "Liberec"  # not 'Liberec, Liberec Region'
     assert places["en"]["czech-aerospace"] == "Kunovice, Zlín Region"
+
+
+# --- the indexes over several pages -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def long_indexes(tmp_path_factory):
+    """24 clusters in two ecosystems, a contact each: the contact index runs over several pages
+    inside its groups, the ecosystem index over two. {lang: BuiltPdf}."""
+    from conftest import BuiltPdf
+
+    folder = tmp_path_factory.mktemp("long-indexes")
+    entries = {
+        f"k{n:02d}": entry_yaml(
+            name=f'{{cs: "Klastr textilu {n}", en: "Textile Cluster {n}"}}',
+            ecosystems="[textiles, health]",
+        )
+        for n in range(1, 25)
+    }
+    root = make_issue(folder, entries=entries)
+    result = run_build(root, lang="all", out_dir=folder / "out")
+    return {o.lang: BuiltPdf(o.path, o.lang, root) for o in result.outputs}
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+@pytest.mark.parametrize("index", ["ecosystem-index", "contact-index"])
+def test_a_page_that_starts_inside_a_group_repeats_its_heading_as_continued(
+    long_indexes, lang, index
+):
+    from klastroviny.content.vocabulary import ecosystem_heading
+
+    pdf = long_indexes[lang]
+    headings = [ecosystem_heading(eco, lang) for eco in ("textiles", "health")]
+    continued = {f"{heading} ({pdf.words['continued']})": heading for heading in headings}
+    end = "contact-index" if index == "ecosystem-index" else "back"
+    pages = [p for p in pdf.pages_between(index, end) if p not in pdf.notes_pages]
+    assert len(pages) >= 2
+    group, started_inside = None, 0
+    for page in pages:
+        lines = pdf.lines(page)
+        top = lines[0]
+        if page == pages[0]:
+            assert top == pdf.words[index.replace("-", "_")]  # the index's own heading
+        elif top in continued:  # the page starts inside a group: its heading, continued
+            assert continued[top] == group, (page + 1, top)
+            started_inside += 1
+        else:  # the page starts with a group of its own, which needs no continued heading
+            assert top in headings, (page + 1, lines[:3])
+        assert not any(line in continued for line in lines[1:]), (page + 1, lines)
+        group = next((line for line in reversed(lines) if line in headings), group)
+    assert started_inside >= 1

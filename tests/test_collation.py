@@ -153,3 +153,75 @@ def test_an_english_edition_falls_back_to_the_czech_name_when_en_is_missing(chec
     ]
     assert [e.id for e in ordered_entries(issue, "en")] == ["a", "b"]
     assert [e.id for e in ordered_entries(issue, "cs")] == ["b", "a"]
+
+
+# --- the ecosystems in the indexes -------------------------------------------------------------
+ECOSYSTEM_GROUPS = (  # 1 to 3 a cluster: 14 in five clusters
+    "[textiles, health, digital]",
+    "[electronics, energy-intensive, renewable-energy]",
+    "[tourism, agri-food, aerospace-defence]",
+    "[construction, cultural-creative, mobility-transport-automotive]",
+    "[proximity-social-economy, retail]",
+)
+
+
+@pytest.fixture
+def every_ecosystem(check):
+    """An issue with clusters in each of the 14 ecosystems: its edition in each language."""
+    from klastroviny.bulletin.edition import Edition
+    from klastroviny.render.layouts import load_layout
+
+    entries = {
+        f"k{n}": entry_yaml(name=f"Klastr {n}", ecosystems=ecosystems)
+        for n, ecosystems in enumerate(ECOSYSTEM_GROUPS)
+    }
+    issue, problems = check(entries=entries)
+    assert problems == []
+    layout = load_layout(issue.layout, issue.root)
+    return {lang: Edition(issue, lang, layout) for lang in ("cs", "en")}
+
+
+def test_the_indexes_list_ecosystems_by_their_names_in_the_editions_order(every_ecosystem):
+    from klastroviny.content.vocabulary import ecosystem_name
+
+    czech_order = [eco for eco, _ in every_ecosystem["cs"].ecosystem_groups]
+    assert [ecosystem_name(eco, "cs") for eco in czech_order[:4]] == [
+        "cestovní ruch",
+        "digitální technologie",
+        "elektronika",
+        "energeticky náročná odvětví",
+    ]
+    assert czech_order[-3:] == ["textiles", "health", "agri-food"]  # textil, zdravotnictví, z…
+    english = [eco for eco, _ in every_ecosystem["en"].ecosystem_groups]
+    assert english[:3] == ["aerospace-defence", "agri-food", "construction"]
+    assert english[-2:] == ["textiles", "tourism"]
+    for lang, edition in every_ecosystem.items():
+        names = [ecosystem_name(eco, lang) for eco, _ in edition.ecosystem_groups]
+        assert names == sorted_by(names, str, lang) and len(names) == 14
+        # the contact index follows the same order
+        assert [eco for eco, _ in edition.contact_groups] == [
+            eco for eco, _ in edition.ecosystem_groups
+        ]
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_ecosystem_headings_start_with_a_capital_as_headings_do(every_ecosystem, lang):
+    import re
+
+    from builders import bulletin_html
+
+    page = bulletin_html(every_ecosystem[lang])
+    for css_class in ("eco-heading", "ci-heading"):
+        headings = re.findall(
+            rf'<h3 class="{css_class}[^"]*"><span class="group-continued"></span>'
+            r'<span class="eco-swatch eco-fill"></span>([^<]+)</h3>',
+            page,
+        )
+        assert len(headings) == 14, css_class
+        for heading in headings:
+            assert heading[0].isupper() and heading[1:] == heading[1:].lower(), heading
+    assert "Cestovní ruch" in page if lang == "cs" else "Aerospace &amp; defence" in page
+    # labels on the profile keep the name as it reads in running text
+    assert '<li class="eco-label eco-fill eco-tourism">' + (
+        "cestovní ruch" if lang == "cs" else "tourism"
+    ) in page

@@ -15,7 +15,7 @@ from klastroviny.bulletin.parts import PARTS, Part
 from klastroviny.content import vocabulary
 from klastroviny.content.model import Contact, Entry, Issue, Text, TextList
 from klastroviny.text import markup, typography
-from klastroviny.text.collation import ordered_entries, sort_key
+from klastroviny.text.collation import ordered_entries, sort_key, sorted_by
 
 if TYPE_CHECKING:
     from klastroviny.render.layouts import Layout
@@ -60,10 +60,19 @@ class Edition:
         return ordered_entries(self.issue, self.lang)
 
     @cached_property
+    def ecosystems(self) -> list[str]:
+        """All 14 ecosystems by their names in the edition's collation."""
+        return sorted_by(
+            vocabulary.ECOSYSTEMS, lambda eco: vocabulary.ecosystem_name(eco, self.lang), self.lang
+        )
+
+    @cached_property
     def ecosystem_groups(self) -> list[tuple[str, list[Entry]]]:
-        """Ecosystems that have clusters, in the EU's order, each with its clusters A–Z."""
+        """Ecosystems that have clusters, in the edition's alphabetical order of their names
+        (a reader looks a name up; the EU's order means nothing to him), each with its
+        clusters A–Z."""
         groups = []
-        for ecosystem in vocabulary.ECOSYSTEMS:
+        for ecosystem in self.ecosystems:
             members = [e for e in self.entries if ecosystem in e.ecosystems]
             if members:
                 groups.append((ecosystem, sorted(members, key=self._entry_key)))

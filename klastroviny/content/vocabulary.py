@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-# The 14 industrial ecosystems of the updated EU industrial strategy, in the EU's order.
+# The 14 industrial ecosystems of the updated EU industrial strategy, in the EU's order (the
+# indexes list them in the edition's alphabetical order: bulletin/edition.py).
 ECOSYSTEMS: dict[str, dict[str, str]] = {
     "aerospace-defence": {"cs": "letectví a obrana", "en": "aerospace & defence"},
     "agri-food": {"cs": "zemědělství a potraviny", "en": "agri-food"},
@@ -56,7 +57,15 @@ EDITION_LANGUAGES = ("cs", "en")
 
 
 def ecosystem_name(ecosystem: str, lang: str) -> str:
+    """The name as it reads in running text and on a profile's labels: lower case."""
     return ECOSYSTEMS[ecosystem][lang]
+
+
+def ecosystem_heading(ecosystem: str, lang: str) -> str:
+    """The name as a heading of the indexes: the first letter capital, the rest as written
+    ('Letectví a obrana', 'Aerospace & defence'), as Czech headings are set."""
+    name = ecosystem_name(ecosystem, lang)
+    return name[:1].upper() + name[1:]
 
 
 @cache

@@ -128,6 +128,7 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         region=lambda code: vocabulary.region_name(code, lang),
         country=lambda code: vocabulary.country_name(code, lang),
         ecosystem=lambda ecosystem: vocabulary.ecosystem_name(ecosystem, lang),
+        ecosystem_heading=lambda ecosystem: vocabulary.ecosystem_heading(ecosystem, lang),
         short_name=lambda entry: edition.craft(
             entry.display_short_name(lang, edition.issue.fallback(lang))
         ),

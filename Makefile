@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libicu-dev pkg-config g++ libpango-1.0-0 libpangoft2-1.0-0 li
 	fontconfig ghostscript poppler-utils qpdf chromium chromium-driver
 SAMPLE := issues/2022-09-prague
 
-.PHONY: demo test lint bench system-deps clean
+.PHONY: demo test preview lint bench system-deps clean
 
 demo: $(BIN)/.installed
 	$(BIN)/klastroviny check --strict $(SAMPLE)
@@ -21,12 +21,17 @@ test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check klastroviny tests
 	$(BIN)/python -m pytest -q
 
+# The sample in the browser, rebuilt on every saved change (Ctrl-C ends).
+preview: $(BIN)/.installed
+	$(BIN)/klastroviny preview $(SAMPLE)
+
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/print_speed.py
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/proofs_speed.py
 	$(BIN)/python benchmarks/visitor_speed.py
+	$(BIN)/python benchmarks/preview_speed.py
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -36,24 +36,40 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
 @cli.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--fit",
+    is_flag=True,
+    help="Also typeset the profiles of every edition (kept in the render cache of "
+    "build/<slug>/ for the build) and report each one that overflows its page budget.",
+)
 @click.pass_context
-def check(ctx: click.Context, issue_dir: Path, strict: bool) -> None:
-    """Validate an issue folder: issue.yaml, every entry, logos, order.
+def check(ctx: click.Context, issue_dir: Path, strict: bool, fit: bool) -> None:
+    """Validate an issue folder: issue.yaml, every entry, logos, order; with --fit, whether
+    every profile fits its page budget.
 
     Prints every problem as file:line:col: field: message, errors first. Exits 1 on any error
-    (or any warning with --strict), 0 otherwise.
+    (or any warning with --strict), 0 otherwise. Without --fit nothing is typeset.
     """
 
     def run() -> None:
+        from klastroviny.bulletin.checks import check_logo_resolution
         from klastroviny.content.issue_file import load_issue
+        from klastroviny.render.layouts import load_layout
 
         issue, report = load_issue(issue_dir)
+        if issue is not None:  # what the layout prints: its logo box
+            report.extend(check_logo_resolution(issue, load_layout(issue.layout, issue.root)))
+        if fit and issue is not None:
+            from klastroviny.build import fit_issue
+
+            report.extend(fit_issue(issue))
         print_report(report)
         if report.errors or (strict and report.warnings):
             raise SystemExit(1)
         click.echo(
             f"{issue_dir}: OK, {_count(len(issue.entries), 'entry', 'entries')}, "
             f"editions {', '.join(issue.languages)}, layout {issue.layout}"
+            + ("; every profile fits its page budget" if fit else "")
         )
 
     guarded(ctx, run)
@@ -539,6 +555,38 @@ def watch(ctx, issue_dir: Path, lang, layout, out_dir, jobs) -> None:
                 changed = sorted({_shown(Path(path)) for _, path in changes})
                 _rebuild(issue_dir, options, ", ".join(changed), seen)
         click.echo("stopped watching")
+
+    guarded(ctx, run)
+
+
+@cli.command()
+@click.argument("issue_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--lang", type=click.Choice(["cs", "en"]), default=None,
+    help="The edition shown first; default: the issue's first language (all are built).",
+)  # fmt: skip
+@LAYOUT
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port; if it is taken (or 0), a free one, printed.",
+)  # fmt: skip
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to serve on; any other than this one lets others on the network read the issue.",
+)  # fmt: skip
+@click.option("--no-open", is_flag=True, help="Do not open the browser.")
+@JOBS
+@click.pass_context
+def preview(ctx, issue_dir: Path, lang, layout, port, host, no_open, jobs) -> None:
+    """Show the bulletin in the browser, page by page as it prints, with every problem of the
+    last build; each saved change shows at once. Ctrl-C ends."""
+
+    def run() -> None:
+        from klastroviny.options import BuildOptions
+        from klastroviny.preview.serve import serve_preview
+
+        options = BuildOptions(layout=layout, jobs=jobs)
+        serve_preview(issue_dir, options, lang, host, port, not no_open, click.echo)
 
     guarded(ctx, run)
 

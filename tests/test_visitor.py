@@ -15,15 +15,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import vobject
+from browsers import axe_violations, chromium
 from builders import PROJECT_ROOT
 from builders import invoke as run
 
 SAMPLE = PROJECT_ROOT / "issues" / "2022-09-prague"
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 KEPT = ("clutex", "nabytkari", "plastr", "smart-city")
 HIDDEN = ("Ota Nesouhlasný", "ota.nesouhlasny@example.com", "602 111 222")  # no consent
 HOSTILE = "Pozor <script>alert(1)</script> {{ 7*7 }} <img src=x onerror=alert(1)>"
-AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -172,27 +171,9 @@ def test_a_contact_has_its_vcard(site):
 # --- the site, in Chromium ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     yield driver
     driver.quit()
-
-
-def axe_violations(browser, url: str) -> list:
-    browser.get(url)
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    return browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: arguments[0]}).then(r => done(r.violations.map("
-        "v => [v.id, v.nodes.map(n => n.html)])));",
-        AXE_RULES,
-    )
 
 
 @pytest.mark.parametrize("lang", ["cs", "en"])

@@ -159,3 +159,12 @@ def typeset_html(name: str, html: str, sheets, layout: Layout, issue_root: Path)
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
     return pdf, len(document.pages), anchors
+
+
+def typeset_pages(job: UnitJob) -> tuple[bytes, int]:
+    """A unit's PDF as WeasyPrint writes it, and its page count: the preview shows a changed
+    profile from it before the bulletin is assembled again."""
+    document, pdf, _, refused = typeset_document(job)
+    if refused:
+        raise KlastrovinyError("layout", f"{job.name}: the layout asked for {', '.join(refused)}")
+    return pdf, len(document.pages)

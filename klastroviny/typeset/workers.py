@@ -22,7 +22,7 @@ from pathlib import Path
 from klastroviny.caching import remove_temp_files
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.typeset.render_cache import RenderCache
-from klastroviny.typeset.units import UnitJob, UnitResult, typeset_unit
+from klastroviny.typeset.units import UnitJob, UnitResult, typeset_pages, typeset_unit
 
 # The worker of the front and back matter is replaced after this many units. WeasyPrint's
 # memory creeps up with every document (a few MB per chunk of an index), so that one worker
@@ -156,6 +156,35 @@ class Typesetter:
             self._matter = self._executor(1)
         self._matter_units += 1
         return self._matter
+
+
+class WarmWorker:
+    """One worker kept between builds (the preview's): its parsed stylesheets and fonts stay
+    loaded, so that typesetting one changed profile costs only its layout. Replaced every
+    `units` units, since WeasyPrint's memory creeps up with every document."""
+
+    def __init__(self, units: int = 40):
+        self.units = units
+        self._executor: Executor | None = None
+        self._done = 0
+
+    def typeset(self, job: UnitJob) -> tuple[bytes, int]:
+        """The unit's PDF and page count (typeset_pages, in the worker)."""
+        if self._executor is None or self._done >= self.units:
+            self.close()
+            self._executor, self._done = _executor(1), 0
+        self._done += 1
+        try:
+            return self._executor.submit(typeset_pages, job).result()
+        except KeyboardInterrupt:
+            _stop_at_once([self._executor])
+            self._executor = None
+            raise
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
 
 
 def _done(result: UnitResult) -> Future[UnitResult]:

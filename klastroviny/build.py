@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from klastroviny.bulletin.checks import check_logo_resolution
 from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.outline import metadata
 from klastroviny.bulletin.parts import PARTS
@@ -65,6 +66,8 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
     if options.output and len(languages) > 1:
         raise KlastrovinyError("usage", "-o names one file; use --out-dir for --lang all")
     layout = load_layout(options.layout or issue.layout, issue.root)
+    report.extend(check_logo_resolution(issue, layout))
+    _fail_on_strict(report, options)
 
     glyphs = Report()
     check_glyphs(issue, layout.coverage_fonts, glyphs)

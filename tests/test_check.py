@@ -806,3 +806,217 @@ def test_an_email_with_accents_before_the_at_is_a_warning(check):
         f"{E}:10:12: warning: contacts[0].email: 'jiří@x.test': many mail servers refuse "
         "accents before the @; ask for an address without them"
     ]
+
+
+# --- imprint: and print: (docs/format.md#imprint, #print) ----------------------------------
+IMPRINT = """
+  periodical: true
+  periodicity: {cs: ročně, en: yearly}
+  place: {cs: Praha, en: Prague}
+  publisher_seat: "Příkladová 12, 110 00 Praha 1"
+  ico: "25596641"
+  registration: MK ČR E 12345
+  issn: 0378-5955
+  printer: Tiskárna Příklad, s. r. o.
+  print_run: 700
+  not_for_sale: true"""
+
+
+def test_a_full_imprint_is_read_with_its_codes_normalised(check):
+    issue, problems = check(issue=issue_yaml(number="12", imprint=IMPRINT))
+    assert problems == []
+    imprint = issue.imprint
+    assert (imprint.ico, imprint.registration, imprint.issn) == ("25596641", "E 12345", "0378-5955")
+    assert imprint.place.get("en") == "Prague" and imprint.print_run == 700
+    assert imprint.periodical and imprint.not_for_sale
+    assert issue.print_run("cs") == 700
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("ico", '"2559664"', "'2559664' is not an IČO: it has 8 digits"),
+        ("ico", '"25596642"', "'25596642' is not a valid IČO (its check digit, the last, does"),
+        ("ico", "25596642", "'25596642' is not a valid IČO"),  # a bare number, as YAML reads it
+        ("issn", "0378-5956", "'0378-5956' is not a valid ISSN (its check digit, the last, does"),
+        ("issn", "378-5955", "'378-5955' is not an ISSN; write it as 1234-5679"),
+        ("registration", "12345", "'12345' is not a registration number of the Ministry of"),
+        ("print_run", "-5", "-5 is out of range; it must be at least 1"),
+    ],
+)
+def test_imprint_errors_say_where_and_what_to_write(check, field, value, expected):
+    issue, problems = check(issue=issue_yaml(imprint=f"\n  {field}: {value}"))
+    assert issue is None
+    (problem,) = problems
+    assert problem.startswith(f"issue.yaml:8:{5 + len(field)}: error: imprint.{field}: {expected}")
+
+
+def test_an_unknown_imprint_field_is_an_error_at_its_name(check):
+    _, problems = check(issue=issue_yaml(imprint="\n  prnter: Tiskárna Příklad"))
+    assert problems == [
+        "issue.yaml:8:3: error: imprint.prnter: unknown field; did you mean 'printer'?"
+    ]
+
+
+def test_an_issn_with_the_check_digit_x_is_valid(check):
+    issue, problems = check(issue=issue_yaml(imprint="\n  issn: 2434-561x"))
+    assert problems == [] and issue.imprint.issn == "2434-561X"
+
+
+def test_a_periodical_without_its_legal_imprint_gets_a_warning_per_missing_field(check):
+    issue, problems = check(issue=issue_yaml(imprint="\n  periodical: true\n  place: Praha"))
+    assert issue is not None
+    law = "(zákon 46/2000 Sb., § 8)"
+    assert problems == [
+        f"issue.yaml:8:3: warning: imprint.ico: missing; a periodical must print the publisher's "
+        f'IČO {law}: add e.g. ico: "12345678", or set periodical: false if it is not one',
+        f"issue.yaml:8:3: warning: imprint.periodicity: missing; a periodical must print its "
+        f"periodicity {law}: add e.g. periodicity: {{cs: čtvrtletník, en: quarterly}}, or set "
+        "periodical: false if it is not one",
+        f"issue.yaml:8:3: warning: imprint.publisher_seat: missing; a periodical must print the "
+        f'publisher\'s seat {law}: add e.g. publisher_seat: "Ulice 1, 110 00 Praha 1", or set '
+        "periodical: false if it is not one",
+        f"issue.yaml:8:3: warning: imprint.registration: missing; a periodical must print the "
+        f"registration number of the Ministry of Culture {law}: add e.g. registration: E 12345, "
+        "or set periodical: false if it is not one",
+        "issue.yaml:8:15: warning: number: missing; a periodical must print the number of the "
+        "issue: add number: …",
+    ]
+
+
+def test_an_imprint_that_is_not_a_periodicals_has_no_legal_warnings(check):
+    issue, problems = check(issue=issue_yaml(imprint="\n  printer: Tiskárna Příklad"))
+    assert problems == [] and not issue.imprint.periodical
+
+
+PRINT = """
+  quantity: {cs: 400, en: 300}
+  paper:
+    cover: {weight: 250, finish: gloss}
+    text: {weight: 115, finish: matt}
+  binding: saddle-stitch
+  finishing: scoring of the cover
+  proof: contract
+  deliver_to: "Příkladová 12, 110 00 Praha 1"
+  deadline: 2022-09-20
+  contact: {name: Petra Vzorová, phone: "+420 222 555 140", email: petra@nca.example}"""
+
+
+def test_a_full_print_section_is_read(check):
+    issue, problems = check(issue=issue_yaml(print=PRINT))
+    assert problems == []
+    order = issue.print_order
+    assert order.quantity == (("cs", 400), ("en", 300))
+    assert (order.cover_paper.weight, order.cover_paper.finish) == (250, "gloss")
+    assert (order.text_paper.weight, order.text_paper.finish) == (115, "matt")
+    assert (order.binding, order.proof, order.deadline) == (
+        "saddle-stitch",
+        "contract",
+        dt.date(2022, 9, 20),
+    )
+    assert order.contact.phone == "+420222555140"
+    assert issue.print_run("en") == 300  # the imprint's print run: the edition's quantity
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\n  deadline: 2022-09-31", "issue.yaml:8:13: error: print.deadline: '2022-09-31' is "
+         "not a date; write it as YYYY-MM-DD"),
+        ("\n  quantity: {cs: -400, en: 300}", "issue.yaml:8:18: error: print.quantity.cs: -400 "
+         "is out of range; it must be at least 1"),
+        ("\n  quantity: {cs: 400, de: 300}", "issue.yaml:8:23: error: print.quantity.de: not an "
+         "edition of this issue (languages: cs, en)"),
+        ("\n  quantity: 400", "issue.yaml:8:13: error: print.quantity: give the copies of each "
+         "edition, e.g. {cs: 300, en: 300}"),
+        ("\n  papper: {}", "issue.yaml:8:3: error: print.papper: unknown field; did you mean "
+         "'paper'?"),
+        ("\n  paper: {text: {weight: 2000, finish: matt}}", "issue.yaml:8:26: error: "
+         "print.paper.text.weight: 2000 is out of range; it must be between 40 and 450"),
+        ("\n  paper: {cover: {weight: 250, finish: gloss}}", "issue.yaml:8:10: error: "
+         "print.paper.text: missing required field"),
+        ("\n  proof: yes", "issue.yaml:8:10: error: print.proof: expected text, got a true/false "
+         'value; YAML reads yes as a true/false value: put it in quotes: "yes"'),
+        ("\n  contact: {phone: '+420 222 555 140'}", "issue.yaml:8:12: error: "
+         "print.contact.name: missing required field"),
+    ],
+)  # fmt: skip
+def test_print_errors_are_reported_at_their_line(check, value, expected):
+    issue, problems = check(issue=issue_yaml(print=value))
+    assert issue is None
+    assert problems == [expected]
+
+
+def test_one_edition_may_give_its_quantity_as_a_number(check):
+    issue, problems = check(issue=issue_yaml(languages="[cs]", print="\n  quantity: 500"))
+    assert [p for p in problems if p.startswith("issue.yaml")] == []
+    assert issue.print_order.quantity == (("cs", 500),)
+
+
+def test_a_delivery_after_the_issue_date_is_a_warning(check):
+    issue, problems = check(issue=issue_yaml(print="\n  deadline: 2022-09-30"))
+    assert issue is not None
+    assert problems == [
+        "issue.yaml:8:13: warning: print.deadline: 2022-09-30 is after the issue's date "
+        "(2022-09-26): the copies would arrive too late; set an earlier deadline"
+    ]
+
+
+# --- a raster logo's resolution in the layout's logo box ------------------------------------
+def png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (width, height), "navy").save(data, "PNG")
+    return data.getvalue()
+
+
+def logo_warnings(build, logo: bytes, layout: str = "a5-booklet", name="logos/x.png"):
+    from builders import rendered as shown
+
+    from klastroviny.bulletin.checks import check_logo_resolution
+    from klastroviny.render.layouts import load_layout
+
+    root = build(entries={"clutex": entry_yaml(logo=name)}, files={name: logo})
+    issue, report = load_issue(root)
+    assert report.problems == []
+    return shown(check_logo_resolution(issue, load_layout(layout)), root)
+
+
+def test_a_small_png_logo_is_reported_with_its_printed_size_and_the_pixels_needed(build):
+    assert logo_warnings(build, png(120, 60)) == [
+        f"{E}:12:1: warning: logo: logos/x.png is 120 × 60 px, printed 32 × 16 mm in layout "
+        "a5-booklet: 95 ppi, under 250 (preflight refuses the print master); ask the cluster "
+        "for an SVG, or for the logo at 378 × 189 px or more"
+    ]
+
+
+def test_the_logo_box_comes_from_the_layout(build):
+    # 600 × 100 px: 60 mm wide (the box's width decides) in a5-booklet, 254 ppi: fine; in a4
+    # the box is 90 × 24 mm: 90 × 15 mm, 169 ppi.
+    assert logo_warnings(build, png(600, 100)) == []
+    (warning,) = logo_warnings(build, png(600, 100), layout="a4")
+    assert "is 600 × 100 px, printed 90 × 15 mm in layout a4: 169 ppi, under 250 (it prints " in (
+        warning
+    )
+    assert "visibly soft); ask the cluster for an SVG, or for the logo at 1063 × 178 px" in warning
+
+
+def test_an_svg_logo_and_a_big_png_pass(build):
+    assert logo_warnings(build, SVG, name="logos/x.svg") == []
+    assert logo_warnings(build, png(1200, 320)) == []
+
+
+def test_check_reports_a_small_logo_and_strict_fails(tmp_path):
+    from builders import invoke, make_issue
+
+    root = make_issue(
+        tmp_path,
+        entries={"clutex": entry_yaml(logo="logos/x.png")},
+        files={"logos/x.png": png(120, 60)},
+    )
+    result = invoke("check", root, "--strict")
+    assert result.exit_code == 1
+    assert "clutex.yaml:12:1: warning: logo: logos/x.png is 120 × 60 px" in result.output

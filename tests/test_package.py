@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from builders import entry_yaml, make_issue
+from builders import entry_yaml, issue_yaml, make_issue, rendered
 from click.testing import CliRunner
 from conftest import isolated_build_env
 from pdf_fixtures import qpdf_check
@@ -83,23 +83,123 @@ def test_the_preflight_reports_say_printable(packaged):
 
 
 def test_the_job_ticket(packaged):
+    """In Czech, then in English; without a print: section, what it would say is NOT GIVEN."""
     _, _, made = packaged
     ticket = (made.folder / "JOB-TICKET.txt").read_text(encoding="utf-8")
-    assert ticket.startswith("JOB TICKET — KLASTROVINY")
+    czech, english = ticket.split("=" * 78)
+    assert czech.startswith("ZAKÁZKOVÝ LIST — KLASTROVINY\n")
     for expected in (
-        "Publisher / contact:  Národní klastrová asociace",
-        "Date of issue:        26 September 2022",
-        "Trim size:            A5 portrait, 148 × 210 mm",
-        "Bleed:                3 mm on every side",
-        "Crop marks:           none",
-        "Binding:              saddle stitch",
-        "Colours:              CMYK 4/4, output intent FOGRA39",
-        "PDF standard:         PDF/X-4",
-        "Paper (suggestion):   cover 250 g/m²",
-        "issue-cs-print.pdf: 8 pages, edition cs",
+        "Zadavatel:         Národní klastrová asociace",
+        "Kontaktní osoba:   NEUVEDENO",
+        "Datum vydání:      26. září 2022",
+        "Čistý formát:      A5 na výšku, 148 × 210 mm",
+        "Vazba:             V1, šitá drátem (2 skoby)",
+        "Náklad:            české vydání NEUVEDENO",
+        "Termín dodání:     NEUVEDENO",
+        "  issue-cs-print.pdf: 8 stran, české vydání\n",
+    ):
+        assert expected in czech, expected
+    assert english.startswith("\n\nJOB TICKET — KLASTROVINY\n")
+    for expected in (
+        "Publisher:         Národní klastrová asociace",
+        "Date of issue:     26 September 2022",
+        "Trim size:         A5 portrait, 148 × 210 mm",
+        "Bleed:             3 mm on every side",
+        "Crop marks:        none",
+        "Binding:           saddle stitch, 2 staples",
+        "Colours:           CMYK 4/4, output intent FOGRA39",
+        "PDF standard:      PDF/X-4",
+        "Paper:             NOT GIVEN",
+        "Quantity:          Czech edition NOT GIVEN",
+        "  issue-cs-print.pdf: 8 pages, Czech edition\n",
         "*-booklet.pdf is an imposed proof only",
     ):
-        assert expected in ticket, expected
+        assert expected in english, expected
+    assert "\u00a0" not in ticket  # plain text: no no-break spaces
+
+
+def test_package_warns_about_what_the_ticket_lacks(packaged):
+    issue_dir, _, made = packaged
+    assert rendered(made.report, issue_dir) == [
+        "issue.yaml: warning: print.contact: no contact person with a phone or e-mail for the "
+        "printer's questions: add print: contact: {name: …, phone: …, email: …}",
+        "issue.yaml: warning: print.deadline: no delivery deadline; the printer cannot schedule "
+        "the job: add print: deadline: YYYY-MM-DD",
+        "issue.yaml: warning: print.quantity: no quantity for the cs edition; the printer cannot "
+        "quote without it: add print: quantity: {cs: 300}",
+    ]
+
+
+PRINT = """
+  quantity: {cs: 1500}
+  paper:
+    cover: {weight: 250, finish: gloss}
+    text: {weight: 115, finish: matt}
+  finishing: bigování obálky
+  proof: contract
+  deliver_to: "Příkladová 12, 110 00 Praha 1"
+  deadline: 2022-09-20
+  contact: {name: Petra Vzorová, phone: "+420 222 555 140", email: petra@nca.example}"""
+
+
+def fake_package(tmp_path, monkeypatch, issue: str, pages: int = 8, **options):
+    """A package of a stand-in master (the build and preflight faked: fast)."""
+    from klastroviny.press.preflight import PreflightReport
+
+    monkeypatch.setattr(
+        "klastroviny.press.package.build_issue",
+        lambda issue_dir, options: fake_build(issue_dir, options, pages),
+    )
+    monkeypatch.setattr(
+        "klastroviny.press.package.preflight",
+        lambda path, *_: PreflightReport(str(path), "1.6", pages),
+    )
+    return package(make_issue(tmp_path, issue=issue), tmp_path / "out", **options)
+
+
+def test_the_job_ticket_says_what_the_print_section_says(tmp_path, monkeypatch):
+    made = fake_package(tmp_path, monkeypatch, issue_yaml(print=PRINT), pages=24)
+    ticket = (made.folder / "JOB-TICKET.txt").read_text(encoding="utf-8")
+    czech, english = ticket.split("=" * 78)
+    for expected in (
+        "Kontaktní osoba:   Petra Vzorová, +420 222 555 140, petra@nca.example\n",
+        "Papír:             obálka 250 g/m² křídový lesklý; blok 115 g/m² křídový matný\n",
+        "Dokončovací práce: bigování obálky\n",
+        "Nátisk:            certifikovaný nátisk (ISO 12647-7)\n",
+        "Náklad:            české vydání 1500 výtisků\n",
+        "Dodací adresa:     Příkladová 12, 110 00 Praha 1\n",
+        "Termín dodání:     20. září 2022\n",
+        # 24 pages on two papers: the 4 cover pages and 20 of text
+        "  issue-cs-print.pdf: 24 stran (obálka 4 + blok 20), české vydání, 1500 výtisků\n",
+    ):
+        assert expected in czech, expected
+    for expected in (
+        "Contact person:    Petra Vzorová, +420 222 555 140, petra@nca.example\n",
+        "Paper:             cover 250 g/m² gloss coated; text 115 g/m² matt coated\n",
+        "Finishing:         bigování obálky\n",
+        "Proof:             contract proof (ISO 12647-7)\n",
+        "Quantity:          Czech edition 1500 copies\n",
+        "Delivery deadline: 20 September 2022\n",
+        "  issue-cs-print.pdf: 24 pages (cover 4 + text 20), Czech edition, 1500 copies\n",
+    ):
+        assert expected in english, expected
+    assert made.report.problems == []  # nothing the printer needs is missing
+
+
+def test_one_paper_is_a_self_cover_and_a_heavy_cover_wants_scoring(tmp_path, monkeypatch):
+    issue = issue_yaml(
+        languages="[cs]",
+        print="\n  quantity: 300\n  paper: {text: {weight: 200, finish: silk}}"
+        "\n  deadline: 2022-09-20\n  contact: {name: Petra Vzorová, email: petra@nca.example}",
+    )
+    made = fake_package(tmp_path, monkeypatch, issue)
+    ticket = (made.folder / "JOB-TICKET.txt").read_text(encoding="utf-8")
+    assert "Paper:             200 g/m² silk coated, self-cover\n" in ticket
+    assert "  issue-cs-print.pdf: 8 pages, Czech edition, 300 copies\n" in ticket
+    assert rendered(made.report, made.folder.parent.parent / "issue") == [
+        "issue.yaml:9:3: warning: print.finishing: a 200 g/m² cover with a colour flood cracks "
+        "at the fold unless it is scored: add print: finishing: scoring of the cover"
+    ]
 
 
 def test_the_checksums_verify(packaged):
@@ -148,13 +248,13 @@ def test_a_failed_rebuild_leaves_the_previous_package_untouched(packaged, monkey
     assert sorted(p.name for p in out.iterdir()) == ["issue-print.zip", "print"]
 
 
-def fake_build(issue_dir, options):
+def fake_build(issue_dir, options, pages: int = 8):
     """A stand-in for build_issue: writes a master into the staging folder, in a second."""
     from klastroviny.build import BuildResult, EditionOutput
 
     master = options.out_dir / "issue-cs-print.pdf"
     master.write_bytes(b"%PDF-1.6 (a stand-in master)\n%%EOF\n")
-    return BuildResult(outputs=[EditionOutput("cs", master, 8)])
+    return BuildResult(outputs=[EditionOutput("cs", master, pages)])
 
 
 def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path, monkeypatch):
@@ -172,18 +272,20 @@ def test_the_job_ticket_names_the_pdfx_flavour_and_the_printers_profile(tmp_path
     icc.write_bytes(b"a profile")
     made = package(make_issue(tmp_path), tmp_path / "out", pdfx="x-1a", icc=icc, marks=True)
     ticket = (made.folder / "JOB-TICKET.txt").read_text(encoding="utf-8")
-    assert "PDF standard:         PDF/X-1a:2001\n" in ticket
-    assert "Colours:              CMYK 4/4, output intent PSOcoated_v3.icc\n" in ticket
-    assert "Crop marks:           yes, outside the bleed\n" in ticket
+    assert "PDF standard:      PDF/X-1a:2001\n" in ticket
+    assert "Colours:           CMYK 4/4, output intent PSOcoated_v3.icc\n" in ticket
+    assert "Barevnost:         CMYK 4/4, výstupní profil PSOcoated_v3.icc\n" in ticket
+    assert "Crop marks:        yes, outside the bleed\n" in ticket
     # the package's build is the print master and the proof, with the options given
     (options,) = asked
     assert options.print_master and options.booklet and options.marks
     assert (options.pdfx, options.icc, options.lang, options.no_cache) == ("x-1a", icc, "cs", True)
 
 
-def test_a_package_whose_preflight_fails_is_not_made(tmp_path, monkeypatch):
+def test_a_package_whose_preflight_fails_is_not_made_but_its_report_stays(tmp_path, monkeypatch):
     """The build has written the master into the staging folder when preflight refuses it:
-    no print/ folder, no zip, no staging folder is left."""
+    no print/ folder, no zip, no staging folder is left; the master's preflight report is, in
+    the output folder, and the error names it. A later package that passes removes it."""
     from klastroviny.press.preflight import PreflightReport
 
     def failing(path, trim, multiple):
@@ -193,10 +295,21 @@ def test_a_package_whose_preflight_fails_is_not_made(tmp_path, monkeypatch):
 
     monkeypatch.setattr("klastroviny.press.package.build_issue", fake_build)
     monkeypatch.setattr("klastroviny.press.package.preflight", failing)
-    out = tmp_path / "out"
-    with pytest.raises(KlastrovinyError, match="fails preflight"):
-        package(make_issue(tmp_path), out)
-    assert sorted(p.name for p in out.iterdir()) == []
+    issue_dir, out = make_issue(tmp_path), tmp_path / "out"
+    with pytest.raises(KlastrovinyError, match="fails preflight") as raised:
+        package(issue_dir, out)
+    reports = ["issue-cs-print-preflight.json", "issue-cs-print-preflight.txt"]
+    assert sorted(p.name for p in out.iterdir()) == reports
+    text = (out / "issue-cs-print-preflight.txt").read_text(encoding="utf-8")
+    assert "ERROR   fonts: font X is not embedded (pages 3)" in text
+    assert str(out / "issue-cs-print-preflight.txt") in raised.value.message
+    assert raised.value.message.endswith("\n  issue-cs-print.pdf: font X is not embedded")
+
+    monkeypatch.setattr(
+        "klastroviny.press.package.preflight", lambda path, *_: PreflightReport(str(path), "1.6", 8)
+    )
+    package(issue_dir, out)
+    assert sorted(p.name for p in out.iterdir()) == ["issue-print.zip", "print"]
 
 
 def test_an_invalid_issue_leaves_no_print_folder_and_no_zip(tmp_path):

@@ -288,7 +288,7 @@ def test_from_copies_entries_and_logos_bumps_the_number_and_passes_check(tmp_pat
         "made 2026-10-brno from 2022-09-prague: issue.yaml (number 13), "
         "entries/ (15 entries, .imported.json), logos/ (16 files)",
         "taken from its issue.yaml: title, subtitle, event, publisher, languages, layout, "
-        "foreword, order; update what is new for this issue",
+        "foreword, order, imprint, print; update what is new for this issue",
         "next: klastroviny check 2026-10-brno",
     ]
     new = tmp_path / "2026-10-brno"

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from builders import PROJECT_ROOT
 
-from klastroviny.content import entry_file, issue_file, reader, vocabulary
+from klastroviny.content import entry_file, issue_file, print_details, reader, vocabulary
 from klastroviny.resources import SCHEMAS_DIR
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -134,6 +134,37 @@ def test_fields_and_required_fields_match_validate(schema, fields):
     assert list(schema["properties"]) == list(fields)
     assert schema["required"] == required_of(fields)
     assert schema["additionalProperties"] is False
+
+
+PRINT = ISSUE["properties"]["print"]
+PAPERS = PRINT["properties"]["paper"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "fields"),
+    [
+        (ISSUE["properties"]["imprint"], print_details.IMPRINT_FIELDS),
+        (PRINT, print_details.PRINT_FIELDS),
+        (PAPERS, print_details.PAPER_FIELDS),
+        (PAPERS["properties"]["cover"], print_details.PAPER_SPEC_FIELDS),
+        (PAPERS["properties"]["text"], print_details.PAPER_SPEC_FIELDS),
+        (PRINT["properties"]["contact"], print_details.CONTACT_FIELDS),
+    ],
+    ids=["imprint", "print", "paper", "cover", "text", "print-contact"],
+)
+def test_imprint_and_print_fields_match_validate(schema, fields):
+    assert list(schema["properties"]) == list(fields)
+    assert schema.get("required", []) == required_of(fields)
+    assert schema["additionalProperties"] is False
+
+
+def test_print_vocabularies_match_validate():
+    finish = PAPERS["properties"]["text"]["properties"]["finish"]
+    assert finish["enum"] == list(print_details.FINISHES)
+    assert PRINT["properties"]["binding"]["enum"] == list(print_details.BINDINGS)
+    assert PRINT["properties"]["proof"]["enum"] == list(print_details.PROOFS)
+    quantity = PRINT["properties"]["quantity"]["anyOf"][1]
+    assert list(quantity["properties"]) == list(vocabulary.EDITION_LANGUAGES)
 
 
 def test_entry_fields_use_contact_and_label_definitions():
@@ -411,6 +442,38 @@ GOOD_ISSUE_CHANGES = [
     {"foreword": {"cs": "**Vítejte.**\n\n- jedna\n- dvě\n", "en": "Welcome."}},
     {"order": "name"},
     {"order": "manual", "manual_order": ["test"]},
+    {
+        "imprint": {
+            "periodical": True,
+            "periodicity": {"cs": "ročně", "en": "yearly"},
+            "place": "Praha",
+            "publisher_seat": "Příkladová 12, 110 00 Praha 1",
+            "ico": "25596641",
+            "registration": "E 12345",
+            "issn": "0378-5955",
+            "printer": "Tiskárna Příklad, s. r. o.",
+            "print_run": 700,
+            "not_for_sale": True,
+        },
+        "number": 12,
+    },
+    {"imprint": {"ico": 25596641, "issn": "2434-561X"}},
+    {
+        "print": {
+            "quantity": {"cs": 400, "en": 300},
+            "paper": {
+                "cover": {"weight": 250, "finish": "gloss"},
+                "text": {"weight": 115, "finish": "matt"},
+            },
+            "binding": "saddle-stitch",
+            "finishing": "bigování obálky",
+            "proof": "digital",
+            "deliver_to": "Příkladová 12, 110 00 Praha 1",
+            "deadline": "2022-09-20",
+            "contact": {"name": "Petra Vzorová", "phone": "+420 222 555 140"},
+        }
+    },
+    {"print": {"paper": {"text": {"weight": 130, "finish": "uncoated"}}}},
 ]
 BAD_ISSUE_CHANGES = [
     {"title": MISSING},
@@ -427,6 +490,22 @@ BAD_ISSUE_CHANGES = [
     {"order": "manual"},
     {"order": "manual", "manual_order": "test"},
     {"order": "manual", "manual_order": ["test", "test"]},
+    {"imprint": {"isn": "0378-5955"}},
+    {"imprint": {"ico": "2559664"}},
+    {"imprint": {"issn": "0378-59555"}},
+    {"imprint": {"registration": "12345"}},
+    {"imprint": {"print_run": 0}},
+    {"imprint": {"periodical": "ano"}},
+    {"print": {"copies": 400}},
+    {"print": {"quantity": {"cs": -1}}},
+    {"print": {"quantity": {"de": 300}}},
+    {"print": {"paper": {"cover": {"weight": 250, "finish": "gloss"}}}},
+    {"print": {"paper": {"text": {"weight": 115, "finish": "glossy"}}}},
+    {"print": {"paper": {"text": {"weight": 20, "finish": "matt"}}}},
+    {"print": {"binding": "stapled"}},
+    {"print": {"proof": "yes please"}},
+    {"print": {"deadline": "2022-09-31"}},
+    {"print": {"contact": {"phone": "+420 222 555 140"}}},
 ]
 
 

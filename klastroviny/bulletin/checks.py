@@ -1,15 +1,23 @@
 """Checks of the typeset profiles: each fits its page budget above the contact block, and
 every logo was drawn. Both are errors at the entry's file: the bulletin is never printed with
-a profile cut short or a logo missing."""
+a profile cut short or a logo missing. A PNG or JPEG logo below the resolution print needs in
+the layout's logo box is a warning."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
+from typing import TYPE_CHECKING
 
 from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.plan import Measured
-from klastroviny.content.model import Entry
+from klastroviny.content.load import field_locations
+from klastroviny.content.logos import raster_size
+from klastroviny.content.model import Entry, Issue
 from klastroviny.errors import KlastrovinyError, Location, Report
+
+if TYPE_CHECKING:
+    from klastroviny.render.layouts import Layout
 
 LINE_MM = 12.5 * 25.4 / 72  # one line of body text on A5 (9/12.5 pt)
 
@@ -34,6 +42,42 @@ class Profiles:
                 "layout", f"a profile has no #{name}; profile.html.j2 must keep that id"
             )
         return self.unit.anchors[name]
+
+
+MIN_LOGO_PPI = 250  # below it a logo prints visibly soft
+GOOD_LOGO_PPI = 300  # what print asks for
+PREFLIGHT_ERROR_PPI = 150  # press/preflight.py refuses a print master with an image below it
+
+
+def check_logo_resolution(issue: Issue, layout: Layout) -> Report:
+    """A PNG or JPEG logo below MIN_LOGO_PPI at the size the layout prints it (fitted into
+    layout.logo_mm, as the CSS does): a warning at the entry's `logo`, with the pixels needed."""
+    report = Report()
+    box_width, box_height = layout.logo_mm
+    for entry in issue.entries:
+        size = raster_size(entry.logo) if entry.logo else None
+        if size is None:
+            continue
+        width, height = size
+        mm_per_px = min(box_width / width, box_height / height)  # object-fit: contain
+        ppi = 25.4 / mm_per_px
+        if ppi >= MIN_LOGO_PPI:
+            continue
+        soft = (
+            "preflight refuses the print master"
+            if ppi < PREFLIGHT_ERROR_PPI
+            else "it prints visibly soft"
+        )
+        scale = GOOD_LOGO_PPI / ppi
+        report.warning(
+            field_locations(entry.source).get("logo", Location(entry.source)),
+            "logo",
+            f"{entry.logo.relative_to(issue.root).as_posix()} is {width} × {height} px, printed "
+            f"{width * mm_per_px:.0f} × {height * mm_per_px:.0f} mm in layout {layout.name}: "
+            f"{ppi:.0f} ppi, under {MIN_LOGO_PPI} ({soft}); ask the cluster for an SVG, or "
+            f"for the logo at {ceil(width * scale)} × {ceil(height * scale)} px or more",
+        )
+    return report
 
 
 IMAGE_FAILURES = ("Failed to load image", "Failed to render SVG", "Failed to load inline SVG")

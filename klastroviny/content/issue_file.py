@@ -1,6 +1,7 @@
 """Stage 2, model: `load_issue` turns an issue folder into the immutable Issue, collecting every
-problem. This module reads issue.yaml (ISSUE_FIELDS: languages, layout, order), loops over the
-entry files (entry_file.py) and checks across entries: unique names, manual_order.
+problem. This module reads issue.yaml (ISSUE_FIELDS: languages, layout, order; the imprint: and
+print: sections in print_details.py), loops over the entry files (entry_file.py) and checks
+across entries: unique names, manual_order.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from yaml.nodes import Node
 from klastroviny.content import vocabulary
 from klastroviny.content.entry_file import load_entry, read_email
 from klastroviny.content.load import Document, entry_files, read_document, unreadable
-from klastroviny.content.model import Entry, Issue
+from klastroviny.content.model import Entry, Imprint, Issue
+from klastroviny.content.print_details import read_imprint, read_print_order
 from klastroviny.content.reader import MAX_TEXT_CHARS, Reader, did_you_mean
 from klastroviny.errors import Location, Report
 from klastroviny.resources import layout_names
@@ -34,6 +36,8 @@ ISSUE_FIELDS = {
     "proof_from": False,
     "proof_deadline": False,
     "require_approval": False,
+    "imprint": False,
+    "print": False,
 }
 DEFAULT_LAYOUT = "a5-booklet"
 
@@ -159,6 +163,12 @@ def _read_issue_head(document: Document, report: Report) -> dict | None:
         else False,
         "nodes": fields,
     }
+    head["imprint"] = (
+        read_imprint(r, fields["imprint"], head["number"]) if "imprint" in fields else Imprint()
+    )
+    head["print_order"] = (
+        read_print_order(r, fields["print"], languages, head["date"]) if "print" in fields else None
+    )
     return head
 
 

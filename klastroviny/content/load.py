@@ -202,6 +202,30 @@ def node_location(path: Path, node: Node) -> Location:
     return _mark_location(path, node.start_mark)
 
 
+def field_locations(path: Path, under: str = "") -> dict[str, Location]:
+    """Where each top-level field of a YAML file is (or each field of the mapping `under`,
+    itself at ""), for a problem found after reading; {} when the file has no such mapping."""
+    document = read_document(path, Report())
+    node = document.root if document else None
+    if under:
+        found = _field_nodes(node).get(under)
+        if found is None:
+            return {}
+        node = found[1]
+        located = {"": node_location(path, found[0])}
+    else:
+        located = {}
+    return located | {
+        name: node_location(path, key) for name, (key, _) in _field_nodes(node).items()
+    }
+
+
+def _field_nodes(node: Node | None) -> dict[str, tuple[Node, Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): (key, value) for key, value in reversed(node.value)}
+
+
 def entry_files(entries_dir: Path, report: Report) -> list[Path]:
     """The entry files of an issue, sorted by name so that builds do not depend on the disk."""
     try:

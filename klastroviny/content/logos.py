@@ -82,6 +82,18 @@ def check_logo(path: Path) -> str:
 
 
 # --- PNG and JPEG ----------------------------------------------------------------------------
+def raster_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels of a PNG or JPEG logo, from its header; None for an SVG. For
+    a logo check_logo accepted: it reads the header only."""
+    kind = sniff_image(path)
+    if kind not in _RASTER:
+        return None
+    from PIL import Image
+
+    with Image.open(path, formats=[_RASTER[kind]]) as image:
+        return image.size
+
+
 def check_raster(path: Path, kind: str) -> tuple[int, int]:
     """Dimensions from the header first, then a full decode: (width, height) or LogoProblem."""
     from PIL import Image

@@ -128,6 +128,54 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Imprint:
+    """issue.yaml's `imprint:`: what the back page states besides title, number, date and
+    publisher (a periodical must state the legal ones: zákon 46/2000 Sb., § 8)."""
+
+    periodical: bool = False
+    periodicity: Text | None = None
+    place: Text | None = None  # of publication
+    publisher_seat: Text | None = None
+    ico: str | None = None  # 8 digits, check digit verified
+    registration: str | None = None  # evidenční číslo MK ČR, as "E 12345"
+    issn: str | None = None  # as "1234-5679", check digit verified
+    printer: Text | None = None
+    print_run: int | None = None  # else each edition's print.quantity
+    not_for_sale: bool = False
+
+
+@dataclass(frozen=True)
+class Paper:
+    weight: int  # g/m²
+    finish: str  # gloss | matt | silk | uncoated
+
+
+@dataclass(frozen=True)
+class PrintContact:
+    name: str
+    phone: str | None  # E.164
+    email: str | None
+
+
+@dataclass(frozen=True)
+class PrintOrder:
+    """issue.yaml's `print:`: what the printer needs to quote and schedule (the job ticket)."""
+
+    quantity: tuple[tuple[str, int], ...] = ()  # (edition language, copies)
+    cover_paper: Paper | None = None  # None: self-cover, the cover on the text paper
+    text_paper: Paper | None = None
+    binding: str | None = None  # saddle-stitch | perfect | wire-o; None: the layout's
+    finishing: str | None = None
+    proof: str | None = None  # digital | contract | none
+    deliver_to: str | None = None
+    deadline: dt.date | None = None  # of delivery
+    contact: PrintContact | None = None
+
+    def copies(self, lang: str) -> int | None:
+        return dict(self.quantity).get(lang)
+
+
+@dataclass(frozen=True)
 class Issue:
     """One bulletin issue: a folder under issues/."""
 
@@ -148,6 +196,14 @@ class Issue:
     proof_from: str | None = None  # the proof round's e-mails: the editor's address
     proof_deadline: dt.date | None = None  # the day by which the clusters answer a proof
     require_approval: bool = False  # package and build --print refuse unapproved entries
+    imprint: Imprint = Imprint()
+    print_order: PrintOrder | None = None  # issue.yaml's print:, for the job ticket
+
+    def print_run(self, lang: str) -> int | None:
+        """The imprint's print run: as given, else the copies of the `lang` edition ordered."""
+        if self.imprint.print_run:
+            return self.imprint.print_run
+        return self.print_order.copies(lang) if self.print_order else None
 
     def fallback(self, lang: str) -> tuple[str, ...]:
         """Where a missing translation falls back: the first (default) edition language."""

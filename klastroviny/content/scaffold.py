@@ -127,6 +127,15 @@ def _issue_template() -> dict[str, _Field]:
             "With true, package and build --print refuse while an entry is not approved in\n"
             "its current form (optional; default false: they warn)"
         ),
+        "imprint": _Field(
+            "The imprint on the back page (optional; docs/format.md#imprint), e.g.\n"
+            "  imprint: {periodical: true, periodicity: {cs: ročně, en: yearly}, place: Praha,\n"
+            '    publisher_seat: "…", ico: "…", registration: E 12345, printer: "…"}'
+        ),
+        "print": _Field(
+            "For the printer: the job ticket of package (optional; docs/format.md#print), e.g.\n"
+            "  print: {quantity: {cs: 400, en: 300}, deadline: 2026-09-20, contact: {…}}"
+        ),
     }
 
 

@@ -2,7 +2,8 @@
 
 Print masters per language, imposed proofs, preflight reports, a job ticket and SHA-256
 checksums. Made in a temporary folder beside the target and moved into place at the end, so
-that a failure leaves no half package (and the previous one, if any, untouched).
+that a failure leaves no half package (and the previous one, if any, untouched); a master that
+fails preflight leaves only its report, in the output folder. The ticket is job_ticket.py's.
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from pathlib import Path
 from klastroviny.build import build_issue, output_folder
 from klastroviny.caching import cache_folder
 from klastroviny.content.issue_file import load_issue
-from klastroviny.errors import KlastrovinyError, Report
+from klastroviny.content.print_details import ticket_warnings
+from klastroviny.errors import KlastrovinyError, Report, display_path
 from klastroviny.options import BuildOptions
-from klastroviny.press.master import PDFX
+from klastroviny.press.job_ticket import job_ticket
 from klastroviny.press.preflight import preflight
 from klastroviny.render.layouts import load_layout
-from klastroviny.text.typography import format_date
-
-PAPER = {
-    "A5": "cover 250 g/m² gloss coated, inside 115 g/m² matt coated",
-    "A4": "cover 250 g/m² gloss coated, inside 130 g/m² matt coated",
-}
 
 
 @dataclass(frozen=True)
@@ -65,23 +61,12 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
         )
         layout = load_layout(options.layout or issue.layout, issue.root)
         masters = [out for out in result.outputs if out.path.name.endswith("-print.pdf")]
-        for out in masters:
-            checked = preflight(
-                out.path, (layout.width_mm, layout.height_mm), layout.pages_multiple
-            )
-            checked.file = out.path.name  # as delivered, not the staging folder's path
-            stem = out.path.name.removesuffix(".pdf")
-            (staging / f"{stem}-preflight.txt").write_text(checked.as_text(), encoding="utf-8")
-            (staging / f"{stem}-preflight.json").write_text(
-                json.dumps(checked.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            if not checked.printable:
-                raise KlastrovinyError(
-                    "preflight", f"{out.path.name} fails preflight; see its report"
-                )
+        _preflight(masters, layout, staging, out_root)
         (staging / "JOB-TICKET.txt").write_text(
-            _job_ticket(issue, layout, masters, options), encoding="utf-8"
+            job_ticket(issue, layout, masters, options.marks, options.pdfx, options.icc),
+            encoding="utf-8",
         )
+        result.report.extend(ticket_warnings(issue, tuple(out.lang for out in masters)))
         files = sorted(path.name for path in staging.iterdir())
         sums = "".join(f"{_sha256(staging / name)}  {name}\n" for name in files)
         (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
@@ -97,31 +82,37 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
     return Package(target, archive, tuple(sorted(files)), result.report)
 
 
-def _job_ticket(issue, layout, masters, options: BuildOptions) -> str:
-    lang = issue.languages[0]
-    contact = issue.publisher.get(lang)
-    lines = [
-        f"JOB TICKET — {issue.title.get(lang)}" + (f" {issue.number}" if issue.number else ""),
-        "",
-        f"Publisher / contact:  {contact}",
-        f"Date of issue:        {format_date(issue.date, 'en').replace(chr(160), ' ')}",
-        f"Trim size:            {layout.page_size} portrait, {layout.width_mm:g} × "
-        f"{layout.height_mm:g} mm",
-        f"Bleed:                {layout.bleed_mm:g} mm on every side (TrimBox and BleedBox set)",
-        f"Crop marks:           {'yes, outside the bleed' if options.marks else 'none'}",
-        "Binding:              "
-        + ("saddle stitch, 2 staples" if layout.pages_multiple == 4 else "as agreed"),
-        "Colours:              CMYK 4/4, output intent "
-        + ("FOGRA39 (ISO 12647-2 coated)" if options.icc is None else options.icc.name),
-        f"PDF standard:         {PDFX[options.pdfx]['version']}",
-        f"Paper (suggestion):   {PAPER.get(layout.page_size, 'as agreed')}",
-        "",
-        "Files (single pages in reading order; *-booklet.pdf is an imposed proof only):",
-    ]
+def _preflight(masters, layout, staging: Path, out_root: Path) -> None:
+    """A preflight report per master beside it. When one fails, its reports are moved to the
+    output folder instead (the package is not made), and the error names them."""
+    failed, kept, errors = [], [], []
     for out in masters:
-        lines.append(f"  {out.path.name}: {out.pages} pages, edition {out.lang}")
-    lines += ["", "Each PDF has a preflight report beside it; SHA256SUMS lists checksums."]
-    return "\n".join(lines) + "\n"
+        checked = preflight(out.path, (layout.width_mm, layout.height_mm), layout.pages_multiple)
+        checked.file = out.path.name  # as delivered, not the staging folder's path
+        stem = out.path.name.removesuffix(".pdf")
+        reports = {
+            f"{stem}-preflight.txt": checked.as_text(),
+            f"{stem}-preflight.json": json.dumps(checked.as_dict(), ensure_ascii=False, indent=2),
+        }
+        for name, text in reports.items():
+            (staging / name).write_text(text, encoding="utf-8")
+            (out_root / name).unlink(missing_ok=True)  # left by an earlier failure
+        if not checked.printable:
+            failed.append(out.path.name)
+            kept += reports
+            errors += [
+                f"{out.path.name}: {f.message}" for f in checked.findings if f.status == "error"
+            ]
+    for name in kept:
+        (staging / name).replace(out_root / name)
+    if failed:
+        shown = ", ".join(display_path(out_root / name) for name in kept if name.endswith(".txt"))
+        raise KlastrovinyError(
+            "preflight",
+            f"{', '.join(failed)} {'fails' if len(failed) == 1 else 'fail'} preflight, so "
+            f"nothing was packaged; fix what {shown} names and package again:\n  "
+            + "\n  ".join(errors),
+        )
 
 
 def _sha256(path: Path) -> str:

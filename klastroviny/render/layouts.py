@@ -41,6 +41,7 @@ class Layout:
     margins: Margins
     profile_pages: int  # the page budget of one profile
     contact_zone_mm: float  # height reserved at the foot of a profile for the contact block
+    logo_mm: tuple[float, float]  # (width, height) of the box a profile's logo fits into
     pages_multiple: int  # total page count must be a multiple of this (4 for saddle stitch)
     stylesheets: tuple[str, ...]
     coverage_fonts: tuple[str, ...]  # every printed character must be in each (assets/fonts)
@@ -121,6 +122,10 @@ def _layout_from_manifest(name: str, manifest: dict, folder: Path, issue_root: P
         margins=Margins(**{key: float(value) for key, value in page["margins_mm"].items()}),
         profile_pages=int(manifest["profile"]["pages"]),
         contact_zone_mm=float(manifest["profile"]["contact_zone_mm"]),
+        logo_mm=(
+            float(manifest["profile"]["logo_mm"]["width"]),
+            float(manifest["profile"]["logo_mm"]["height"]),
+        ),
         pages_multiple=int(manifest.get("binding", {}).get("pages_multiple", 1)),
         stylesheets=tuple(manifest["stylesheets"]),
         coverage_fonts=tuple(manifest.get("fonts", {}).get("coverage", ())),

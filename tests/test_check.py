@@ -11,7 +11,7 @@ import datetime as dt
 import os
 
 import pytest
-from builders import PNG, SVG, contact_yaml, entry_yaml, issue_yaml, rendered
+from builders import ENTRY_FIELDS, PNG, SVG, contact_yaml, entry_yaml, issue_yaml, rendered
 
 from klastroviny.content.issue_file import load_issue
 from klastroviny.text.collation import ordered_entries
@@ -504,17 +504,143 @@ def test_an_empty_issue_yaml_is_an_error(check):
     assert problems == ["issue.yaml: error: the file is empty; fill it in or delete it"]
 
 
-def test_yaml_syntax_error_has_line_and_column(check):
-    _, problems = check(entries={"clutex": entry_yaml(city="Liberec: centrum")})
+# YAML syntax errors are reported where the editor made them, not where libyaml gave up.
+SYNTAX = f"{E}:{{}}: error: YAML syntax error: {{}}"
+TAB = "a tab character; YAML indents with spaces only: replace it with spaces"
+
+
+def syntax_problem(check, text: str) -> str:
+    issue, problems = check(entries={"clutex": text})
+    assert issue is None
+    (problem,) = problems
+    return problem
+
+
+def test_a_colon_inside_a_value_says_to_quote_it(check):
+    problem = syntax_problem(check, entry_yaml(city="Liberec: centrum"))
+    message = "': ' inside a value starts a field: write \"Liberec: centrum\""
+    assert problem == SYNTAX.format("3:14", message)
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens_not_at_the_next_quote(check):
+    # libyaml reads on to the quote of the phone number on line 9 and gives up there
+    problem = syntax_problem(check, entry_yaml(city='"Liberec'))
+    assert problem == SYNTAX.format(
+        "3:7",
+        'the " that opens here is not closed on its line (the next " is on line 9): close it '
+        r'here; a " inside the text is written \"',
+    )
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quote_never_closed_is_reported_where_it_opens(check, quote):
+    problem = syntax_problem(check, entry_yaml(stand=f"{quote}A1"))
+    assert problem == SYNTAX.format(
+        "12:8", f"the {quote} that opens here is never closed: end the text with {quote}"
+    )
+
+
+def test_a_quote_inside_a_quoted_text_is_reported_at_that_quote(check):
+    problem = syntax_problem(check, entry_yaml(city='"Liberec "centrum""'))
+    assert problem == SYNTAX.format(
+        "3:16",
+        'this " ends the text that opens at column 7, yet the text goes on: a " inside the '
+        r"text is written \", or leave the quotes out",
+    )
+
+
+def test_a_quoted_text_over_two_lines_is_no_error(check):
+    description = '\n  cs: "Klastr technických\n    textilií."\n  en: A cluster.'
+    issue, problems = check(entries={"clutex": entry_yaml(description=description)})
+    assert problems == []
+    assert issue.entries[0].description.get("cs") == "Klastr technických textilií."
+
+
+def test_a_line_indented_more_than_the_field_above_is_reported_at_that_line(check):
+    text = entry_yaml(region=None, city="Liberec\n  region: CZ-51")
+    assert syntax_problem(check, text) == SYNTAX.format(
+        "3:3",
+        "this line is indented more (2 spaces) than line 2 above it (0), so YAML reads it as "
+        "more of that line's value: indent it like line 2 if it is a field of its own",
+    )
+
+
+def test_a_contact_field_indented_less_is_reported_at_its_line(check):
+    text = entry_yaml().replace("    email:", "   email:")
+    assert syntax_problem(check, text) == SYNTAX.format(
+        "10:4",
+        "this line is indented by 3 spaces, the fields above it by 4, 2 or 0: indent it like "
+        "the fields it belongs with",
+    )
+
+
+@pytest.mark.parametrize(("indent", "column"), [("\t", 1), ("  \t  ", 3)])
+def test_a_tab_is_reported_where_it_is_with_replace_it_with_spaces(check, indent, column):
+    text = entry_yaml().replace("    email:", f"{indent}email:")
+    assert syntax_problem(check, text) == SYNTAX.format(f"10:{column}", TAB)
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opens(check):
+    problem = syntax_problem(check, entry_yaml(ecosystems="[textiles, health"))
+    assert problem == SYNTAX.format(
+        "4:13", "the [ that opens here is never closed: end the list with ]"
+    )
+
+
+def test_an_unclosed_brace_is_reported_where_it_opens(check):
+    problem = syntax_problem(check, entry_yaml(description="{cs: Klastr., en: A cluster."))
+    assert problem == SYNTAX.format(
+        "6:14", "the { that opens here is never closed: end the mapping with }"
+    )
+
+
+def test_a_missing_comma_in_a_list_is_reported_where_the_next_item_starts(check):
+    problem = syntax_problem(check, entry_yaml(ecosystems="[textiles {health}]"))
+    assert problem.startswith(SYNTAX.format("4:23", "expected ',' or ']' here"))
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed", "at"),
+    [
+        ({"city": "Liberec"}, "city: Liberec", "3:1"),
+        ({"website": "https://www.clutex.cz"}, "website: https://www.clutex.cz", "5:1"),
+        ({"city": ""}, "city: …", "3:1"),
+    ],
+)
+def test_a_key_without_a_colon_gets_the_line_as_it_should_be(check, written, fixed, at):
+    ((key, value),) = written.items()
+    text = entry_yaml().replace(f"{key}: {ENTRY_FIELDS[key]}", f"{key} {value}".rstrip())
+    problem = syntax_problem(check, text)
+    assert problem == SYNTAX.format(at, f"no ':' after the field name; write {fixed}")
+
+
+def test_a_backslash_in_a_double_quoted_text(check):
+    problem = syntax_problem(check, entry_yaml(stand=r'"C:\data"'))
+    assert problem == SYNTAX.format(
+        "12:11",
+        r"""'\d' is not an escape in a "…" text: write \\ for a backslash, or put the """
+        "text in '…'",
+    )
+
+
+def test_a_duplicate_contact_field_is_reported_at_the_second(check):
+    contacts = contact_yaml(email="a@example.com\nemail: b@example.com")
+    _, problems = check(entries={"clutex": entry_yaml(contacts=contacts)})
     assert problems == [
-        f"{E}:3:14: error: YAML syntax error: mapping values are not allowed in this context"
+        f"{E}:11:5: error: contacts[0].email: duplicate field (first given on line 10)"
     ]
 
 
-def test_unclosed_flow_sequence(check):
-    _, problems = check(entries={"clutex": entry_yaml(ecosystems="[textiles, health")})
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{E}:5:8: error: YAML syntax error: ")
+def test_a_list_item_without_a_space_after_its_dash(check):
+    text = entry_yaml().replace("  - name:", "  -name:")
+    assert syntax_problem(check, text) == SYNTAX.format(
+        "8:3", "a space is missing after the '-'; write - name: Jana Nováková"
+    )
+
+
+def test_an_error_no_rule_explains_keeps_libyamls_words_and_position(check):
+    problem = syntax_problem(check, entry_yaml(stand="A1\n---\nstand: B2"))
+    assert problem.startswith(f"{E}:13:1: error: YAML syntax error: but found another document")
 
 
 def test_a_control_character_is_a_syntax_error_with_a_position(check):
@@ -575,6 +701,37 @@ def test_a_missing_contact_role_language_names_the_nested_field(check):
     ]
 
 
+UNTRANSLATED = (
+    "no 'en' text; the en edition prints the cs text; write it per language, {cs: …, en: …}"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "at", "field"),
+    [
+        ({"description": "Klastr technických textilií."}, "6:14", "description"),
+        ({"description": "|\n  Klastr technických\n  textilií."}, "6:14", "description"),
+        ({"offer": "[Zkušebna textilií]"}, "12:8", "offer"),
+        ({"contacts": contact_yaml(role="manažerka klastru")}, "12:11", "contacts[0].role"),
+    ],
+)
+def test_a_plain_prose_text_in_two_editions_is_a_missing_translation(check, fields, at, field):
+    issue, problems = check(entries={"clutex": entry_yaml(**fields)})
+    assert problems == [f"{E}:{at}: warning: {field}: {UNTRANSLATED}"]
+    assert issue is not None  # printed in every edition, as written
+
+
+def test_a_plain_prose_text_is_fine_in_a_one_edition_issue(check):
+    entry = entry_yaml(name="CLUTEX", description="Klastr.", offer="[Zkušebna]")
+    _, problems = check(issue=issue_yaml(languages="[cs]"), entries={"clutex": entry})
+    assert problems == []
+
+
+def test_a_plain_name_in_two_editions_is_no_missing_translation(check):
+    _, problems = check(entries={"clutex": entry_yaml(name="CLUTEX", short_name="CLUTEX")})
+    assert problems == []
+
+
 def test_a_text_in_a_language_that_is_not_an_edition(check):
     issue, problems = check(issue=issue_yaml(languages="[cs]"))
     assert issue is not None
@@ -614,7 +771,7 @@ def test_a_markdown_link_in_the_foreword_is_checked_too(check):
 
 
 def test_web_and_mail_links_are_fine(check):
-    text = "'[web](https://www.clutex.cz), [mail](mailto:info@clutex.example)'"
+    text = "{cs: '[web](https://www.clutex.cz)', en: '[mail](mailto:info@clutex.example)'}"
     _, problems = check(entries={"clutex": entry_yaml(description=text)})
     assert problems == []
 
@@ -633,7 +790,7 @@ def test_all_problems_of_all_files_in_one_run(check):
     assert [line.split(": error")[0] for line in problems] == [
         "entries/a.yaml:1:1",
         "entries/b.yaml:2:9",
-        "entries/c.yaml:2:1",
+        "entries/c.yaml:1:7",
         "issue.yaml:2:7",
     ]
 

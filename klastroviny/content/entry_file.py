@@ -114,11 +114,11 @@ def _read_entry(
         "website": _read_url(r, get("website"), "website") if get("website") else None,
         "logo": _read_logo(r, get("logo"), issue_root) if get("logo") else None,
         "description": r.text(
-            fields["description"], "description", MAX_TEXT_CHARS, markup.link_problems
+            fields["description"], "description", MAX_TEXT_CHARS, markup.link_problems, True
         )
         if "description" in fields
         else None,
-        "offer": r.text_list(get("offer"), "offer") if get("offer") else None,
+        "offer": r.text_list(get("offer"), "offer", prose=True) if get("offer") else None,
         "keywords": r.text_list(get("keywords"), "keywords") if get("keywords") else None,
         "stand": r.string(get("stand"), "stand") if get("stand") else None,
         "contacts": _read_contacts(r, get("contacts"), country),
@@ -328,7 +328,7 @@ def _read_contact(r: Reader, node: Node, field: str, country: str) -> Contact | 
         "name": optional("name", r.string),
         "title_before": optional("title_before", r.string),
         "title_after": optional("title_after", r.string),
-        "role": optional("role", r.text),
+        "role": optional("role", lambda n, f: r.text(n, f, prose=True)),
         "phone": optional("phone", lambda n, f: _read_phone(r, n, f, country)),
         "email": optional("email", lambda n, f: read_email(r, n, f)),
         "in_index": optional("in_index", lambda n, f: _read_yes_no(r, n, f)),

@@ -16,6 +16,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import Node
 
+from klastroviny.content import yaml_syntax
 from klastroviny.errors import Location, Report
 
 MAX_YAML_BYTES = 1_000_000  # an entry is a page of text; more is a mistake or an attack
@@ -129,11 +130,8 @@ def read_document(path: Path, report: Report, data: bytes | None = None) -> Docu
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context and error.problem:
-            problem = f"{problem} ({error.context})"
-        report.error(_mark_location(path, mark), "", f"YAML syntax error: {problem}")
+        line, column, message = yaml_syntax.explain(text, error)
+        report.error(Location(path, line, column), "", message)
         return None
     except yaml.reader.ReaderError as error:
         before = text[: error.position]

@@ -179,8 +179,10 @@ class Reader:
         field: str,
         max_chars: int = MAX_LIST_ITEM_CHARS,
         check: Callable[[str], list[str]] | None = None,
+        prose: bool = False,
     ) -> Text | None:
-        """A plain string (every edition) or a mapping language → string."""
+        """A plain string (every edition) or a mapping language → string. `prose` (not a
+        name): a plain string is a translation missing in all but the first edition."""
         if isinstance(node, MappingNode):
             errors_before = len(self.report.errors)
             values = []
@@ -201,10 +203,13 @@ class Reader:
         if value is None:
             return None
         self._check_text(node, field, value, check)
+        if prose:
+            self._warn_untranslated(node, field)
         return Text.plain(value)
 
-    def text_list(self, node: Node, field: str) -> TextList | None:
-        """A list of short texts, or a mapping language → list of short texts."""
+    def text_list(self, node: Node, field: str, prose: bool = False) -> TextList | None:
+        """A list of short texts, or a mapping language → list of short texts; `prose` as
+        for text()."""
         if isinstance(node, MappingNode):
             values = []
             for lang, value_node in self._language_items(node, field):
@@ -212,7 +217,10 @@ class Reader:
             text_list = TextList(tuple(values))
             self._warn_missing_languages(node, field, text_list.has)
             return text_list
-        return TextList((("*", self._string_list(node, field)),))
+        items = self._string_list(node, field)
+        if prose and items:
+            self._warn_untranslated(node, field)
+        return TextList((("*", items),))
 
     def _string_list(self, node: Node, field: str) -> tuple[str, ...]:
         items = []
@@ -247,7 +255,9 @@ class Reader:
                 seen.add(lang)
                 yield lang, value_node
 
-    def _warn_missing_languages(self, node: Node, field: str, has: Callable[[str], bool]) -> None:
+    def _warn_missing_languages(
+        self, node: Node, field: str, has: Callable[[str], bool], fix: str = ""
+    ) -> None:
         for lang in self.languages or ():
             if not has(lang):
                 fallback = next((code for code in self.languages if has(code)), None)
@@ -255,8 +265,17 @@ class Reader:
                     self.warning(
                         node,
                         field,
-                        f"no '{lang}' text; the {lang} edition prints the {fallback} text",
+                        f"no '{lang}' text; the {lang} edition prints the {fallback} text{fix}",
                     )
+
+    def _warn_untranslated(self, node: Node, field: str) -> None:
+        """A prose text written once in an issue of several editions: taken as the first
+        edition's text, the others lack their translation."""
+        if self.languages and len(self.languages) > 1:
+            first = self.languages[0]
+            shape = ", ".join(f"{lang}: …" for lang in self.languages)
+            fix = f"; write it per language, {{{shape}}}"
+            self._warn_missing_languages(node, field, lambda lang: lang == first, fix)
 
     def _check_text(self, node, field, value, check) -> None:
         for message in check(value) if check else ():

@@ -21,8 +21,9 @@ from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.outline import metadata
 from klastroviny.bulletin.parts import PARTS
 from klastroviny.caching import cache_folder
-from klastroviny.compose import compose_edition
+from klastroviny.compose import compose_edition, fit_profiles
 from klastroviny.content.issue_file import load_issue
+from klastroviny.content.model import Issue
 from klastroviny.errors import KlastrovinyError, Report, display_path
 from klastroviny.options import BuildOptions
 from klastroviny.render.layouts import load_layout
@@ -105,6 +106,24 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
         write_atomically(path, data)
         result.outputs.append(EditionOutput(lang, path, pages))
     return result
+
+
+def fit_issue(issue: Issue, options: BuildOptions | None = None) -> Report:
+    """`check --fit`: every profile that overflows its page budget, in every edition, before
+    a build. The profiles are typeset into the render cache of the output folder, so that
+    the build after it reuses them."""
+    options = options or BuildOptions()
+    if (options.jobs or os.cpu_count() or 1) > 1:
+        start_workers_early()
+    folder = options.cache_dir or cache_folder(output_folder(issue.root, options))
+    render_cache = RenderCache(None if options.no_cache else folder / "units")
+    layout = load_layout(options.layout or issue.layout, issue.root)
+    report = Report()
+    with source_date_epoch(issue.date):  # the units' bytes are those of a build
+        for lang in issue.languages:
+            edition = Edition(issue, lang, layout, False, options.parts or PARTS)
+            report.extend(fit_profiles(edition, options, render_cache))
+    return report
 
 
 def output_folder(issue_dir: Path, options: BuildOptions) -> Path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from klastroviny.bulletin import parts as registry
@@ -20,7 +20,7 @@ from klastroviny.bulletin.checks import Profiles, check_images, check_page_budge
 from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.outline import bookmarks, metadata
 from klastroviny.bulletin.parts import BACK, FRONT, PROFILES, Part
-from klastroviny.bulletin.plan import PagePlan, notes_pages_needed, settle
+from klastroviny.bulletin.plan import PagePlan, notes_pages_needed, odd, settle, total_pages
 from klastroviny.caching import edition_sources, matter_sources, source_digest
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.options import BuildOptions
@@ -97,6 +97,21 @@ def compose_edition(
     return pdf, total + notes_count
 
 
+def fit_profiles(edition: Edition, options: BuildOptions, render_cache: RenderCache) -> Report:
+    """`check --fit`: every profile of the edition that overflows its page budget, before a
+    build. The front matter is laid out to learn where the profiles start, as settle() first
+    places them, and the profiles are typeset as the build typesets them: into the render
+    cache, which the build then reuses. Nothing else is typeset."""
+    with Typesetter(options.jobs or os.cpu_count() or 1, render_cache) as typesetter:
+        qr_cache = CacheFolders.of(render_cache).qr
+        composer = Composer(edition, stylesheets(edition), typesetter, qr_cache, lambda *_: None)
+        composer.prepare_qr_codes()
+        start = composer.first_plan()
+        front = composer.typeset_front(start, True)
+        composer.start_profiles(replace(start, front_pages=odd(total_pages(front))))
+        return check_page_budget(edition, composer.profiles())
+
+
 class Composer:
     """The units of one edition, made through one Typesetter."""
 
@@ -111,10 +126,15 @@ class Composer:
 
     # --- planning -------------------------------------------------------------------------
     def plan(self) -> tuple[PagePlan, list[UnitResult], list[UnitResult]]:
-        layout, parts = self.edition.layout, self.edition.parts
-        start = PagePlan(3, layout.profile_pages, tuple(e.id for e in self.edition.entries))
-        anchors = [part.anchor for part in parts if part.in_contents]
-        return settle(start, self.typeset_front, self.typeset_back, anchors, self.start_profiles)
+        anchors = [part.anchor for part in self.edition.parts if part.in_contents]
+        return settle(
+            self.first_plan(), self.typeset_front, self.typeset_back, anchors, self.start_profiles
+        )
+
+    def first_plan(self) -> PagePlan:
+        """The plan before anything is typeset: the front matter taken as three pages."""
+        layout = self.edition.layout
+        return PagePlan(3, layout.profile_pages, tuple(e.id for e in self.edition.entries))
 
     def typeset_front(self, plan: PagePlan, length_only: bool) -> list[UnitResult]:
         """The front matter's units from page 1; `length_only`: laid out, not drawn (a

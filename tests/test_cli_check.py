@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from builders import PROJECT_ROOT, contact_yaml, entry_yaml, make_issue
 from click.testing import CliRunner
@@ -129,3 +131,54 @@ def test_the_sample_issue_passes_strict_check(monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert "OK" in result.stdout
+
+
+# --- check --fit: the page budgets, before a build -------------------------------------------
+LONG = " ".join(["Klastr sdružuje firmy a výzkumné organizace regionu."] * 86)  # 602 words
+
+
+def overflowing_issue(tmp_path):
+    """Three entries in one unit of profiles: alfa too long in Czech, zeta in English."""
+    long_cs = f'\n  cs: "{LONG}"\n  en: A cluster of technical textiles.'
+    long_en = f'\n  cs: Klastr technických textilií.\n  en: "{LONG}"'
+    entries = {
+        "alfa": entry_yaml(name='"Alfa klastr"', description=long_cs),
+        "clutex": entry_yaml(),
+        "zeta": entry_yaml(name='"Zeta klastr"', description=long_en),
+    }
+    return make_issue(tmp_path, entries=entries)
+
+
+def test_check_fit_reports_every_overflowing_profile_at_its_text(tmp_path, run):
+    overflowing_issue(tmp_path)
+    result = run("check", "--fit", "issue")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, result.stderr
+    for line, where, lang in zip(
+        lines, ["alfa.yaml:7:3", "zeta.yaml:8:3"], ["cs", "en"], strict=False
+    ):
+        assert line.startswith(f"issue/entries/{where}: error: the {lang} profile overflows ")
+        assert re.search(rf"shorten description\.{lang} to about \d+ words \(now 602\)$", line)
+    assert lines[2] == "2 errors, 0 warnings"
+    assert "OK" not in result.stdout
+
+
+def test_check_without_fit_typesets_nothing(tmp_path, run):
+    overflowing_issue(tmp_path)
+    result = run("check", "issue")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "issue: OK, 3 entries, editions cs, en, layout a5-booklet\n"
+    assert not (tmp_path / "build").exists()  # no render cache: nothing was typeset
+
+
+def test_the_build_after_check_fit_reuses_its_profiles(tmp_path, run):
+    from klastroviny.build import build_issue
+    from klastroviny.options import BuildOptions
+
+    root = make_issue(tmp_path)
+    result = run("check", "--fit", "issue")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("layout a5-booklet; every profile fits its page budget\n")
+    built = build_issue(root, BuildOptions(lang="cs", jobs=1))
+    assert built.units_reused == 2  # the front matter laid out for its length, the profiles

@@ -125,8 +125,14 @@ def check_page_budget(edition: Edition, profiles: list[Profiles]) -> Report:
             if overflow > 0.2 or pages != layout.profile_pages:
                 overflow = max(overflow, 0.5)
                 message = _overflow_message(entry, overflow, layout, edition.lang)
-                report.error(Location(entry.source), "", message)
+                report.error(_description_location(entry, edition.lang), "", message)
     return report
+
+
+def _description_location(entry: Entry, lang: str) -> Location:
+    """Where the text to shorten is written: its line in the edition's language."""
+    located = field_locations(entry.source, "description")
+    return located.get(lang) or located.get("") or Location(entry.source)
 
 
 WORD_MM = 12.6  # a Czech or English word of body text and its space, about 7 characters

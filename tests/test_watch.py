@@ -12,6 +12,7 @@ import threading
 import time
 
 from builders import entry_yaml, make_issue
+from pypdf import PdfReader
 
 WAIT_S = 120  # a cold first build of one entry takes a few seconds; CI machines are slower
 
@@ -90,6 +91,34 @@ def test_watch_rebuilds_reports_a_broken_file_and_stops_on_ctrl_c(tmp_path):
     finally:
         if watcher.process.poll() is None:
             watcher.process.kill()
+            watcher.process.wait(timeout=30)
+        watcher.reader.join(timeout=30)
+        watcher.process.stdout.close()
+
+
+def test_watch_with_lang_all_rebuilds_every_edition(tmp_path):
+    root = make_issue(tmp_path)
+    out = tmp_path / "out"
+    watcher = Watcher([str(root), "--lang", "all", "--out-dir", str(out)], tmp_path)
+    try:
+        lines = watcher.wait_for("watching")
+        assert [line.rsplit(" ", 1)[-1] for line in lines if ": " in line and "pages" in line] == [
+            "(cs)",
+            "(en)",
+        ], lines
+
+        entry = root / "entries" / "clutex.yaml"
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("A cluster of technical", "A cluster for technical"))
+        lines = watcher.wait_for("units typeset")
+        assert any(line.endswith("(cs)") for line in lines), lines
+        assert any(line.endswith("(en)") for line in lines), lines
+        pages = PdfReader(out / "issue-en.pdf").pages
+        english = " ".join(page.extract_text() for page in pages).replace("\xa0", " ")
+        assert "A cluster for technical textiles." in english
+    finally:
+        if watcher.process.poll() is None:
+            os.killpg(watcher.process.pid, signal.SIGINT)
             watcher.process.wait(timeout=30)
         watcher.reader.join(timeout=30)
         watcher.process.stdout.close()

@@ -263,8 +263,8 @@ class Composer:
         matter is laid out (see render/qrcodes.py)."""
         if self.qr_cache is None:
             return
-        data = [qrcodes.qr_data(entry, self.edition) for entry in self.edition.entries]
-        data = [code for code in data if code]  # an entry without contacts or website has none
+        entries = self.edition.entries
+        data = [code for entry in entries for code in qrcodes.profile_codes(entry, self.edition)]
         codes, size = qrcodes.missing(data, self.qr_cache), qrcodes.PER_TASK
         tasks = [(codes[at : at + size], self.qr_cache) for at in range(0, len(codes), size)]
         self.typesetter.prepare(qrcodes.encode, tasks)

@@ -79,3 +79,54 @@ def test_a_role_with_markup_is_escaped_too(tmp_path):
     assert "<b>boss</b>" not in page
     assert "&lt;b&gt;boss&lt;/b&gt; &amp; {{ 6*7 }}" in element_text(page, "contact-role")
     assert "42" not in element_text(page, "contact-role")
+
+
+# --- QR codes ---------------------------------------------------------------------------------
+def test_a_vcard_of_max_bytes_fits_the_code_size_the_layout_prints():
+    import segno
+
+    from klastroviny.render import qrcodes
+
+    def version(size: int) -> int:
+        data = "ž" * (size // 2) + "a" * (size % 2)  # Czech letters are two bytes in UTF-8
+        return segno.make(data, error="l", micro=False, encoding="utf-8", eci=True).version
+
+    assert version(qrcodes.MAX_BYTES) == 9  # 53 modules: 0.34 mm each at 18 mm
+    assert version(qrcodes.MAX_BYTES + 1) == 10
+
+
+def test_each_contact_at_the_foot_of_the_profile_has_a_code_of_its_own(tmp_path):
+    import base64
+
+    import vobject
+
+    contacts = contact_yaml(name="Jana Nováková", role="{cs: manažerka, en: manager}") + (
+        contact_yaml(name="Petr Dvořák", email="petr.dvorak@example.com")
+    )
+    page = render(tmp_path, contacts=contacts)
+    codes = re.findall(r'<svg class="qr-code" data-qr="([^"]*)"', page)
+    cards = [vobject.readOne(base64.b64decode(code).decode("utf-8")) for code in codes]
+    assert [card.fn.value for card in cards] == ["Jana Nováková", "Petr Dvořák"]
+    assert cards[0].title.value == "manažerka" and cards[1].email.value == "petr.dvorak@example.com"
+    assert all(card.url.value == "https://www.clutex.cz" for card in cards)
+    # two codes are told apart by the names under them
+    assert re.findall(r"<figcaption>([^<]*)</figcaption>", page) == ["Jana Nováková", "Petr Dvořák"]
+
+
+def test_a_vcard_too_long_for_the_code_drops_the_website_the_role_then_the_full_name(tmp_path):
+    import base64
+
+    import vobject
+
+    from klastroviny.render import qrcodes
+
+    long_name = "Klastr " + "velmi dlouhého názvu " * 4
+    contacts = contact_yaml(role="{cs: předsedkyně představenstva a výkonná ředitelka, en: CEO}")
+    page = render(tmp_path, name=f'"{long_name.strip()}"', short_name="DLOUHÝ", contacts=contacts)
+    (code,) = re.findall(r'<svg class="qr-code" data-qr="([^"]*)"', page)
+    data = base64.b64decode(code).decode("utf-8")
+    assert len(data.encode("utf-8")) <= qrcodes.MAX_BYTES
+    card = vobject.readOne(data)
+    assert card.tel.value == "+420601123456" and card.email.value == "jana.novakova@example.com"
+    assert "url" not in card.contents and "title" not in card.contents
+    assert card.org.value == ["DLOUHÝ"]  # the cluster stays, by its short name

@@ -86,8 +86,9 @@ def _file_digest(entry: Entry) -> str:
 
 
 def _qr(entry: Entry, edition: Edition) -> str | None:
-    data = qrcodes.qr_data(entry, edition)
-    return hashlib.sha256(data[0].encode()).hexdigest()[:16] if data else None
+    codes = qrcodes.profile_codes(entry, edition)
+    data = " ".join(encoded for encoded, _ in codes)
+    return hashlib.sha256(data.encode()).hexdigest()[:16] if codes else None
 
 
 def digest(content: Content) -> str:

@@ -134,8 +134,9 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         ),
         # issue: URLs keep absolute paths (which differ between machines) out of the PDF.
         logo_src=lambda entry: "issue:" + entry.logo.relative_to(edition.issue.root).as_posix(),
-        qr=lambda entry: (
-            Markup(qrcodes.placeholder(*data)) if (data := qrcodes.qr_data(entry, edition)) else ""
+        # a contact's vCard, or without a contact the website (render/qrcodes.py)
+        qr=lambda entry, contact=None: Markup(
+            qrcodes.placeholder(*qrcodes.code(entry, edition, contact))
         ),
         email=email_with_breaks,
         web=web_address,

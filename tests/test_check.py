@@ -549,6 +549,16 @@ def test_a_quote_inside_a_quoted_text_is_reported_at_that_quote(check):
     )
 
 
+def test_text_after_a_quote_that_closes_a_text_over_two_lines_is_reported_at_that_quote(check):
+    description = '\n  cs: "Klastr technických\n    textilií" a další.\n  en: A cluster.'
+    problem = syntax_problem(check, entry_yaml(description=description))
+    assert problem == SYNTAX.format(
+        "8:13",
+        'this " ends the text that opens at line 7, column 7, yet the text goes on: a " '
+        r"inside the text is written \", or leave the quotes out",
+    )
+
+
 def test_a_quoted_text_over_two_lines_is_no_error(check):
     description = '\n  cs: "Klastr technických\n    textilií."\n  en: A cluster.'
     issue, problems = check(entries={"clutex": entry_yaml(description=description)})

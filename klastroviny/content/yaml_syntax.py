@@ -23,6 +23,7 @@ _INDENT_PROBLEMS = (
     "expected <block end>",  # PyYAML's own parser, when libyaml is missing
     "mapping values are not allowed",
 )
+_FIELD_START = re.compile(r"\s*(?:-\s+)?[A-Za-z_][\w-]*:(\s|$)")  # a line that starts a field
 _FIELD_LINE = re.compile(r"\s*(?:-\s+)?[^\s:#][^:#]*:\s+(?P<value>.*\S)\s*$")
 TAB = "a tab character; YAML indents with spaces only: replace it with spaces"
 
@@ -63,7 +64,8 @@ def _tab(lines: list[str], mark, problem: str):
 
 
 def _unclosed_quote(text: str, lines: list[str], error):
-    """A quote never closed, or closed by a quote meant as part of the text: at the quote."""
+    """A quote never closed, or closed by a quote meant as part of the text: at the quote.
+    A text over lines is the first when it swallowed lines that start fields."""
     if "quoted scalar" in (error.context or "") and "end of stream" in (error.problem or ""):
         start = error.context_mark
         quote = _line(lines, start.line)[start.column : start.column + 1] or '"'
@@ -74,15 +76,18 @@ def _unclosed_quote(text: str, lines: list[str], error):
         return None
     start, end, quote = token.start_mark, token.end_mark, token.style
     inside = r'a " inside the text is written \"' if quote == '"' else "a ' inside it is ''"
-    if start.line < end.line:
+    if any(_FIELD_START.match(line) for line in lines[start.line + 1 : end.line + 1]):
         message = (
             f"the {quote} that opens here is not closed on its line (the next {quote} is on "
             f"line {end.line + 1}): close it here; {inside}"
         )
         return start.line, start.column, message
+    opens = f"column {start.column + 1}"
+    if start.line < end.line:
+        opens = f"line {start.line + 1}, {opens}"
     message = (
-        f"this {quote} ends the text that opens at column {start.column + 1}, yet the text "
-        f"goes on: {inside}, or leave the quotes out"
+        f"this {quote} ends the text that opens at {opens}, yet the text goes on: {inside}, "
+        "or leave the quotes out"
     )
     return end.line, end.column - 1, message
 

@@ -16,7 +16,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from klastroviny.bulletin import parts as registry
-from klastroviny.bulletin.checks import Profiles, check_images, check_page_budget
+from klastroviny.bulletin.checks import (
+    Profiles,
+    check_hyphenation,
+    check_images,
+    check_page_budget,
+)
 from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.outline import bookmarks, metadata
 from klastroviny.bulletin.parts import BACK, FRONT, PROFILES, Part
@@ -26,6 +31,7 @@ from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.options import BuildOptions
 from klastroviny.pdf.assemble import assemble, fonts_used
 from klastroviny.pdf.font_subsets import font_program
+from klastroviny.pdf.lines import page_lines
 from klastroviny.render import qrcodes
 from klastroviny.render.html import render_template, render_unit
 from klastroviny.render.layouts import wording
@@ -94,6 +100,8 @@ def compose_edition(
         edition.lang,
         programs,
     )
+    profile_pages = range(plan.front_pages + 1, plan.back_start)
+    report.extend(check_hyphenation(edition, plan, page_lines(pdf, profile_pages)))
     return pdf, total + notes_count
 
 

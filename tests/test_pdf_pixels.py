@@ -328,3 +328,109 @@ def test_every_contact_on_a_profile_can_be_saved_from_its_own_code(sample_pdfs, 
             modules = 4 * int(code.extra["Version"]) + 17
             assert width_mm / (modules - 1) >= 0.33, (entry.id, width_mm, modules)
     assert two >= 3  # the sample has clusters with two people at the foot of the page
+
+
+# --- lines of the profiles (issue 15) ---------------------------------------------------------
+
+import re  # noqa: E402
+
+
+def profile_lines(pdf) -> dict[str, list[str]]:
+    """Entry id → the text lines of its profile page, as pdfium reads them."""
+    document = pdfium.PdfDocument(pdf.path)
+    try:
+        found = {}
+        for entry in pdf.entries:
+            textpage = document[pdf.page_of(f"entry-{entry.id}")].get_textpage()
+            found[entry.id] = textpage.get_text_range().splitlines()
+            textpage.close()
+        return found
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_email_and_web_addresses_print_whole_on_one_line_with_their_own_hyphens(
+    sample_pdfs, lang
+):
+    from klastroviny.render.html import web_address
+
+    pdf = sample_pdfs[lang]
+    lines = profile_lines(pdf)
+    hyphenated = 0
+    for entry in pdf.entries:
+        page = lines[entry.id]
+        addresses = [c.email for c in entry.profile_contacts] + [web_address(entry.website)]
+        for address in addresses:
+            assert any(address in line for line in page), (entry.id, address, page[-8:])
+            hyphenated += "-" in address
+        for line in page:
+            assert "\u200b" not in line  # <wbr> adds nothing to copy and paste
+            if "@" in line:
+                assert not line.rstrip().endswith(("-", "\u2010", "@")), (entry.id, line)
+    assert hyphenated >= 3  # michal.sebesta@energeticky-klastr.example, czech-aerospace.cz…
+
+
+def separator_gaps(path, index: int) -> list[float]:
+    """The gaps (pt) before and after each '·' of the facts line on page `index`, between
+    the characters' advance boxes (pdfium's loose boxes)."""
+    document = pdfium.PdfDocument(path)
+    try:
+        textpage = document[index].get_textpage()
+        text = textpage.get_text_range()
+        facts = next(line for line in text.splitlines() if "·" in line)
+        start = text.index(facts)
+        gaps = []
+        for offset, char in enumerate(facts):
+            if char != "·":
+                continue
+            at = start + offset
+            before, after = at - 1, at + 1
+            while text[before] in " \u00a0":
+                before -= 1
+            while text[after] in " \u00a0":
+                after += 1
+            dot = textpage.get_charbox(at, loose=True)
+            gaps.append(dot[0] - textpage.get_charbox(before, loose=True)[2])
+            gaps.append(textpage.get_charbox(after, loose=True)[0] - dot[2])
+        textpage.close()
+        return gaps
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_the_gaps_around_the_separators_of_the_facts_line_are_equal(sample_pdfs, lang):
+    pdf = sample_pdfs[lang]
+    gaps = []
+    for entry in pdf.entries:
+        found = separator_gaps(pdf.path, pdf.page_of(f"entry-{entry.id}"))
+        assert found, entry.id
+        gaps += found
+    assert max(gaps) - min(gaps) <= 0.2, sorted(gaps)
+    assert 3 <= min(gaps) <= 7  # a clear gap, about two spaces
+
+
+WORD_PART = re.compile(r"\w+")
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_hyphenation_keeps_names_whole_and_leaves_no_fragment_alone(sample_pdfs, lang):
+    """WeasyPrint hyphenates with hyphenate-limit-chars 6 3 3; the render keeps proper names
+    and each paragraph's last word whole; the build warns about three hyphens in a row."""
+    from klastroviny.bulletin.checks import hyphen_ladders
+
+    pdf = sample_pdfs[lang]
+    breaks = 0
+    for entry_id, lines in profile_lines(pdf).items():
+        assert hyphen_ladders(lines) == [], entry_id
+        for line, following in zip(lines, lines[1:], strict=False):
+            if not line.endswith("\u2010"):
+                continue
+            breaks += 1
+            head = WORD_PART.findall(line)[-1]
+            tail = WORD_PART.findall(following)[0]
+            assert len(head) >= 3 and len(tail) >= 3, (entry_id, line, following)
+            assert not head[0].isupper(), (entry_id, line)  # a name, or a sentence's first word
+            assert len(following.split()) > 1, (entry_id, line, following)  # not alone
+    assert breaks >= 10  # hyphenation is on

@@ -31,16 +31,21 @@ def element_text(page: str, css_class: str) -> str:
     return match.group(2)
 
 
+def kept_whole(html: str) -> str:
+    """The HTML without the spans that keep words from being hyphenated."""
+    return re.sub(r'<span class="no-hyphens">(.*?)</span>', r"\1", html)
+
+
 def test_one_letter_prepositions_and_conjunctions_are_tied_to_the_next_word(tmp_path):
     page = render(tmp_path, description="{cs: Působíme v Praze a v Brně., en: In Prague.}")
-    text = element_text(page, "profile-description")
+    text = kept_whole(element_text(page, "profile-description"))
     assert f"v{NBSP}Praze a{NBSP}v{NBSP}Brně" in text
     assert not re.search(r"\b[vVaA] ", htmllib.unescape(text))
 
 
 def test_the_english_edition_does_not_get_czech_ties(tmp_path):
     page = render(tmp_path, lang="en", description="{cs: V Praze., en: A cluster in a city.}")
-    assert "A cluster in a city." in element_text(page, "profile-description")
+    assert "A cluster in a city." in kept_whole(element_text(page, "profile-description"))
 
 
 def test_phone_numbers_are_printed_in_groups_with_no_break_spaces(tmp_path):
@@ -66,7 +71,7 @@ def test_titles_are_tied_to_the_name_and_placed_as_written(tmp_path):
 def test_html_and_jinja_in_entry_text_come_out_as_literal_text(tmp_path, field, value):
     page = render(tmp_path, **{field: value})
     css_class = "profile-description" if field == "description" else "profile-name"
-    text = element_text(page, css_class)
+    text = kept_whole(element_text(page, css_class))
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "{{ 7*7 }}" in text.replace(NBSP, " ")
@@ -130,3 +135,44 @@ def test_a_vcard_too_long_for_the_code_drops_the_website_the_role_then_the_full_
     assert card.tel.value == "+420601123456" and card.email.value == "jana.novakova@example.com"
     assert "url" not in card.contents and "title" not in card.contents
     assert card.org.value == ["DLOUHÝ"]  # the cluster stays, by its short name
+
+
+# --- where lines may break (issue 15) ---------------------------------------------------------
+
+
+def test_an_email_address_is_whole_parts_with_break_points_after_the_at_and_before_dots(tmp_path):
+    email = "michal.sebesta@energeticky-klastr.example"
+    page = render(tmp_path, contacts=contact_yaml(email=email))
+    address = (
+        '<span class="address"><span>michal.sebesta@</span><wbr>'
+        "<span>energeticky-klastr</span><wbr><span>.example</span></span>"
+    )
+    assert element_text(page, "contact-email") == address
+    assert f'<span class="ci-email">{address}</span>' in page  # the contact index too
+
+
+def test_the_web_address_breaks_only_before_its_dots(tmp_path):
+    page = render(tmp_path, website="https://www.czech-aerospace.cz/cs/")
+    assert element_text(page, "contact-web").endswith(
+        '<span class="address"><span>czech-aerospace</span><wbr><span>.cz</span><wbr>'
+        "<span>/cs</span></span></a>"
+    )
+
+
+def test_the_facts_have_no_white_space_between_them_but_the_separators(tmp_path):
+    page = render(tmp_path, founded="2006", members="52", stand="A4")
+    facts = element_text(page, "profile-facts")
+    sep = '<span class="fact-sep">&nbsp;· </span>'
+    assert facts == (
+        f'<span class="fact">Liberec, Liberecký kraj</span>{sep}<span class="fact">založen 2006'
+        f'</span>{sep}<span class="fact">52{NBSP}členů</span>{sep}'
+        '<span class="fact fact-stand">stánek&nbsp;A4</span>'
+    )
+
+
+def test_names_in_the_description_are_marked_as_not_to_be_hyphenated(tmp_path):
+    page = render(tmp_path, description="{cs: Působíme v Liberci s firmami., en: In Liberec.}")
+    text = element_text(page, "profile-description")
+    assert f'v<span class="no-hyphens">{NBSP}Liberci</span>' in text
+    assert f'<span class="no-hyphens">{NBSP}firmami</span>.' in text  # the last word
+

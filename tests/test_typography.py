@@ -127,3 +127,72 @@ def test_format_phone():
 )
 def test_format_number(value, lang, expected):
     assert format_number(value, lang) == expected
+
+
+# --- where lines may break (issue 15) ---------------------------------------------------------
+
+from klastroviny.bulletin.checks import hyphen_ladders  # noqa: E402
+from klastroviny.text.typography import email_segments, unhyphenated, web_segments  # noqa: E402
+
+KEEP = '<span class="no-hyphens">{}</span>'
+
+
+def test_an_email_address_breaks_only_after_the_at_and_before_a_dot_of_its_domain():
+    assert email_segments("michal.sebesta@energeticky-klastr.example") == [
+        "michal.sebesta@",
+        "energeticky-klastr",
+        ".example",
+    ]
+    assert email_segments("a-b@c.d.example") == ["a-b@", "c", ".d", ".example"]
+
+
+def test_a_web_address_breaks_only_before_a_dot_or_a_slash():
+    assert web_segments("czech-aerospace.cz") == ["czech-aerospace", ".cz"]
+    assert web_segments("example.com/cs/klastr-abc") == ["example", ".com", "/cs", "/klastr-abc"]
+
+
+def test_capitalised_words_and_the_entrys_names_are_not_hyphenated():
+    html = f"<p>Klastr sídlí v{_}Liberci a{_}národní energetický klastr spolupracuje s{_}nimi.</p>"
+    marked = unhyphenated(html, ("Národní energetický klastr",))
+    assert KEEP.format("Klastr") in marked
+    assert KEEP.format("\u00a0Liberci") in marked  # the space before it inside (WeasyPrint)
+    assert KEEP.format("\u00a0národní energetický klastr") in marked  # in any case
+    assert "spolupracuje" in marked and KEEP.format(" spolupracuje") not in marked
+
+
+def test_the_last_word_of_each_paragraph_and_list_item_is_kept_whole():
+    html = "<p>Jedna dvě <strong>tři</strong>.</p>\n<ul>\n<li>čtyři pět</li>\n</ul>"
+    marked = unhyphenated(html)
+    assert f"<strong>{KEEP.format('tři')}</strong>." in marked
+    assert KEEP.format(" pět") in marked
+    assert KEEP.format(" dvě") not in marked
+    assert unhyphenated("offer item text") == "offer item" + KEEP.format(" text")
+
+
+def test_tags_and_entities_are_left_as_they_are():
+    html = '<p><a href="https://Example.com/Page">odkaz</a> a &amp; b</p>'
+    marked = unhyphenated(html)
+    assert '<a href="https://Example.com/Page">' in marked
+    assert "&amp;" in marked and KEEP.format(" b") in marked
+
+
+def test_hyphen_ladders_are_runs_of_more_than_two_hyphenated_line_ends():
+    lines = ["a vý\u2010", "roba pro\u2010", f"jekty a{_}ná\u2010", "stroje.", "Frýdek-", "Místek"]
+    assert hyphen_ladders(lines) == [lines[:3]]
+    assert hyphen_ladders(lines[1:]) == []
+
+
+def test_three_hyphenated_lines_in_a_row_are_a_warning_at_the_entry(tmp_path):
+    """A column of very long words ends line after line with a hyphen: WeasyPrint has no
+    hyphenate-limit-lines, so the build checks the typeset lines and says where."""
+    from builders import entry_yaml, make_issue, rendered
+    from conftest import run_build
+
+    words = "nejneobhospodařovávatelnějšími " * 14
+    entry = entry_yaml(description=f"{{cs: Klastr je mezi {words}firmami., en: A cluster.}}")
+    root = make_issue(tmp_path, entries={"clutex": entry})
+    result = run_build(root, lang="cs", out_dir=tmp_path / "out", no_cache=True)
+    (warning,) = rendered(result.report, root)
+    assert warning.startswith("entries/clutex.yaml")
+    assert "description.cs: " in warning and "lines in a row end with a hyphen" in warning
+    assert "reword a sentence" in warning

@@ -1,7 +1,7 @@
 """Checks of the typeset profiles: each fits its page budget above the contact block, and
 every logo was drawn. Both are errors at the entry's file: the bulletin is never printed with
 a profile cut short or a logo missing. A PNG or JPEG logo below the resolution print needs in
-the layout's logo box is a warning."""
+the layout's logo box is a warning, and so is hyphenation that CSS cannot limit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from math import ceil
 from typing import TYPE_CHECKING
 
 from klastroviny.bulletin.edition import Edition
-from klastroviny.bulletin.plan import Measured
+from klastroviny.bulletin.plan import Measured, PagePlan
 from klastroviny.content.load import field_locations
 from klastroviny.content.logos import raster_size
 from klastroviny.content.model import Entry, Issue
@@ -153,3 +153,42 @@ def _overflow_message(entry: Entry, overflow_mm: float, layout, lang: str) -> st
         f"{overflow_mm:.1f} mm (about {lines} {'line' if lines == 1 else 'lines'}); shorten "
         f"{field} to about {fit} words (now {words}){offer}"
     )
+
+
+# A line ends hyphenated with the hyphen WeasyPrint adds (hyphenate-character) or a word's own.
+LINE_END_HYPHENS = ("\u2010", "-")
+HYPHENATED_IN_A_ROW = 2  # the most line ends in a row that may end with a hyphen
+
+
+def hyphen_ladders(lines: list[str]) -> list[list[str]]:
+    """The runs of more than HYPHENATED_IN_A_ROW consecutive lines that end with a hyphen.
+    A paragraph's last line never ends hyphenated, so a run is always inside one text."""
+    ladders, run = [], []
+    for line in [*lines, ""]:
+        if line.rstrip().endswith(LINE_END_HYPHENS):
+            run.append(line.rstrip())
+            continue
+        if len(run) > HYPHENATED_IN_A_ROW:
+            ladders.append(run)
+        run = []
+    return ladders
+
+
+def check_hyphenation(edition: Edition, plan: PagePlan, lines: dict[int, list[str]]) -> Report:
+    """Not more than two hyphenated line ends in a row on a profile (WeasyPrint has no
+    hyphenate-limit-lines): a warning at the entry, quoting the lines' ends. `lines` are the
+    text lines of the profiles' pages (pdf/lines.py), by printed page number."""
+    report, lang = Report(), edition.lang
+    for entry in edition.entries:
+        first = plan.of(entry)
+        pages = range(first, first + plan.profile_pages)
+        field = f"description.{lang}" if lang in dict(entry.description.values) else "description"
+        for ladder in hyphen_ladders([line for page in pages for line in lines.get(page, [])]):
+            ends = ", ".join(f"'…{line[-12:].lstrip()}'" for line in ladder)
+            report.warning(
+                Location(entry.source),
+                field,
+                f"{len(ladder)} lines in a row end with a hyphen in the profile on page {first} "
+                f"({ends}); reword a sentence there so that its lines break elsewhere",
+            )
+    return report

@@ -140,6 +140,8 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         ),
         email=email_with_breaks,
         web=web_address,
+        web_with_breaks=web_with_breaks,
+        unhyphenated=lambda html, entry: unhyphenated(html, entry, edition),
     )
     env.tests["valid_label"] = lambda entry: bool(
         entry.label and entry.label.valid_on(edition.issue.date)
@@ -165,10 +167,33 @@ def web_address(url: str) -> str:
 
 
 def email_with_breaks(address: str) -> Markup:
-    """An e-mail address that may break after the '@' (and, in a long domain, after its dots),
-    never inside a word and never with a hyphen."""
-    local, _, domain = address.partition("@")
-    escaped = Markup.escape(domain)
-    if len(domain) > 24:
-        escaped = Markup(".<wbr>").join(Markup.escape(part) for part in domain.split("."))
-    return Markup.escape(local) + Markup("@<wbr>") + escaped
+    """An e-mail address that may break only after its '@' and before a dot of its domain:
+    each part a no-wrap span (its own hyphens never break it), <wbr> between them (which adds
+    no character to the PDF's text)."""
+    return _address(typography.email_segments(address))
+
+
+def web_with_breaks(url: str) -> Markup:
+    """The web address as printed (web_address), breaking only before a '.' or '/'."""
+    return _address(typography.web_segments(web_address(url)))
+
+
+def _address(segments: list[str]) -> Markup:
+    parts = (Markup("<span>{}</span>").format(segment) for segment in segments)
+    return Markup('<span class="address">{}</span>').format(Markup("<wbr>").join(parts))
+
+
+def unhyphenated(html: str, entry: Entry, edition: Edition) -> Markup:
+    """Text (or the description's HTML) with the entry's names, every capitalised word and
+    the last word of each paragraph marked as not to be hyphenated (typography.unhyphenated)."""
+    lang, fallback = edition.lang, edition.issue.fallback(edition.lang)
+    name = entry.name.get(lang, fallback)
+    names = (
+        name,
+        name.rsplit(",", 1)[0],  # without its legal form: 'CLUTEX' of 'CLUTEX, z.s.'
+        entry.display_short_name(lang, fallback),
+        entry.city,
+        vocabulary.region_name(entry.region, lang),
+    )
+    crafted = tuple(dict.fromkeys(edition.craft(n) for n in names))
+    return Markup(typography.unhyphenated(str(Markup.escape(html)), crafted))

@@ -146,3 +146,100 @@ def format_phone(e164: str) -> str:
     number = phonenumbers.parse(e164, None)
     text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return text.replace(" ", NBSP)
+
+
+# --- where lines may break -------------------------------------------------------------------
+# An e-mail or web address breaks, if it must, only after '@' or before a '.' or '/' (Chicago
+# Manual of Style), never at one of its own hyphens: a reader would take it for hyphenation.
+
+_ADDRESS_BREAK = re.compile(r"(?=[./])")
+
+
+def email_segments(address: str) -> list[str]:
+    """'michal.sebesta@energeticky-klastr.example' → ['michal.sebesta@',
+    'energeticky-klastr', '.example']: the parts that stay whole, in order. The local part (a
+    person's name) stays whole."""
+    local, at, domain = address.partition("@")
+    if not at:
+        return web_segments(address)
+    return [local + at, *web_segments(domain)]
+
+
+def web_segments(address: str) -> list[str]:
+    """'example.com/cs/klastr-abc' → ['example', '.com', '/cs', '/klastr-abc']."""
+    return [part for part in _ADDRESS_BREAK.split(address) if part]
+
+
+# Proper names are not hyphenated. In Czech (and mostly in English) only proper names and the
+# first word of a sentence are capitalised: every capitalised word is kept whole, which costs
+# a sentence's first word its hyphenation and nothing else.
+_WORD = re.compile(r"\w+(?:[-’']\w+)*")
+_TAG = re.compile(r"(<[^>]*>)")
+_BLOCK_END = re.compile(r"</(?:p|li)>")
+NO_HYPHENS = '<span class="no-hyphens">{}</span>'
+
+
+def unhyphenated(html: str, names: tuple[str, ...] = ()) -> str:
+    """HTML with what must not be hyphenated marked: the `names` (as they appear in the text,
+    in any case), every capitalised word, and the last word of each paragraph and list item
+    (and of the whole text), so that no fragment of a word stands alone on a last line.
+    `html` is escaped text with tags (markdown-it's output); `names` are plain text."""
+    pieces = _TAG.split(html)
+    last_words = _last_word_pieces(pieces)
+    phrases = [re.escape(_escape(name)) for name in sorted(names, key=len, reverse=True) if name]
+    named = re.compile(rf"(?<!\w)(?:{'|'.join(phrases)})(?!\w)", re.I) if phrases else None
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag
+            out.append(piece)
+            continue
+        spans = [m.span() for m in named.finditer(piece)] if named else []
+        words = list(_WORD.finditer(piece))
+        spans += [w.span() for w in words if w.group()[0].isupper()]
+        if index in last_words and words:
+            spans.append(words[-1].span())
+        out.append(_wrap(piece, spans))
+    return "".join(out)
+
+
+def _last_word_pieces(pieces: list[str]) -> set[int]:
+    """Indexes of the text pieces that hold the last word of a paragraph or list item."""
+    found, last = set(), None
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0 and _WORD.search(piece):
+            last = index
+        elif index % 2 and _BLOCK_END.fullmatch(piece) and last is not None:
+            found.add(last)
+            last = None
+    if last is not None:
+        found.add(last)
+    return found
+
+
+def _wrap(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each of the (merged) spans wrapped in NO_HYPHENS, the space before it
+    inside: WeasyPrint 70 measures a text that ends in a space before an inline box with the
+    space, and hyphenates the next line's first word alone on its line when it is a hair too
+    wide (a line 'elek‐' above 'trárny')."""
+    out, position = [], 0
+    for start, end in _merged(spans):
+        if start > position and text[start - 1] in " " + NBSP:
+            start -= 1
+        out += [text[position:start], NO_HYPHENS.format(text[start:end])]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

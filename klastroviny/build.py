@@ -132,8 +132,10 @@ def output_folder(issue_dir: Path, options: BuildOptions) -> Path:
 
 
 def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOptions) -> bytes:
-    """CMYK PDF/X with bleed; refuses a page count the binder cannot bind."""
+    """CMYK PDF/X with bleed; refuses a page count the binder cannot bind, and a master that
+    fails preflight (with the entries and files behind its errors)."""
     from klastroviny.press.master import DEFAULT_ICC, PrintSettings, make_print_master
+    from klastroviny.press.preflight import check_print_master
 
     multiple = edition.layout.pages_multiple
     if pages % multiple:
@@ -144,7 +146,10 @@ def _print_master(edition: Edition, pdf: bytes, pages: int, options: BuildOption
         )
     settings = PrintSettings(pdfx=options.pdfx, icc=options.icc or DEFAULT_ICC, marks=options.marks)
     info = {key: value for key, value in metadata(edition).items() if key in ("Title", "Author")}
-    return make_print_master(pdf, settings, info, edition.issue.date.isoformat())
+    master = make_print_master(pdf, settings, info, edition.issue.date.isoformat())
+    stem = f"{edition.issue.slug}-{edition.lang}-print.pdf"
+    check_print_master(edition, pdf, master, options.output.name if options.output else stem)
+    return master
 
 
 def _languages(issue_languages: tuple[str, ...], requested: str | None) -> tuple[str, ...]:

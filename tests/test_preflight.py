@@ -7,6 +7,7 @@ embedding are compared with poppler's pdfimages and pdffonts.
 from __future__ import annotations
 
 import json
+import re
 
 import pdf_fixtures as fx
 import pytest
@@ -118,7 +119,7 @@ def test_an_image_under_300_ppi_is_a_warning_that_does_not_block(pdfs):
     assert problems(path) == {("image resolution", "warning")}
     result = run(path, *A5_BOOKLET)
     assert result.exit_code == 0, result.output
-    assert "WARNING image resolution: 1 image(s) under 300 ppi (lowest 200 ppi)" in result.stdout
+    assert "WARNING image resolution: 1 image(s) under 300 ppi: page 1: 200 ppi" in result.stdout
 
 
 def test_rgb_inside_a_form_xobject_is_found_on_the_page_that_draws_it(pdfs):
@@ -210,6 +211,8 @@ def test_json_report_of_a_failing_file(pdfs):
             "height_px": 72,
             "ppi": 72.0,
             "colour_space": "DeviceGray",
+            "entry": "",  # any PDF: preflight knows no entries
+            "file": "",
         }
     ]
 
@@ -276,3 +279,81 @@ def test_links_and_rgb_in_a_screen_edition_are_reported(small_build):
     result = run(path, *A5_BOOKLET)
     assert result.exit_code == 1
     assert "ERROR   links: link annotations in a print file" in result.stdout
+
+
+# --- build --print runs the preflight and names the entry and the file ---------------------------
+
+
+def coarse_logo_png() -> bytes:
+    """A 60 × 20 px RGB logo: about 30 ppi in the a5-booklet's logo box."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 20), (200, 30, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def coarse_logo_issue(build):
+    from builders import entry_yaml
+
+    return build(
+        entries={"plastr": entry_yaml(logo="logos/plastr.png")},
+        files={"logos/plastr.png": coarse_logo_png()},
+    )
+
+
+COARSE = re.compile(r"page 4 \(plastr, logos/plastr\.png\): (\d+) ppi")
+
+
+def test_build_print_fails_at_preflight_at_the_entry_files_logo_line(coarse_logo_issue, tmp_path):
+    from conftest import run_build
+
+    from klastroviny.press.preflight import PreflightFailed
+
+    out = tmp_path / "out"
+    with pytest.raises(PreflightFailed) as raised:
+        run_build(coarse_logo_issue, lang="cs", out_dir=out, print_master=True, no_cache=True)
+    failed = raised.value
+    assert failed.category == "preflight" and "issue-cs-print.pdf fails preflight" in failed.message
+    (problem,) = failed.report.errors
+    entry_file = coarse_logo_issue / "entries" / "plastr.yaml"
+    logo_line = entry_file.read_text().splitlines().index("logo: logos/plastr.png") + 1
+    assert (problem.location.file, problem.location.line) == (entry_file, logo_line)
+    assert problem.field == "logo"
+    found = COARSE.search(problem.message)
+    assert found and int(found[1]) < 150, problem.message
+    assert "ask the cluster for an SVG, or for the logo at" in problem.message
+    # the whole report is there for whoever wants it (the package writes it out)
+    assert failed.preflight.images[0].where == "page 4 (plastr, logos/plastr.png)"
+    assert not out.exists() or not list(out.glob("*.pdf")), "nothing is written"
+
+
+def test_build_print_on_the_command_line_exits_1_with_file_line_and_fix(
+    coarse_logo_issue, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(coarse_logo_issue.parent)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = CliRunner().invoke(
+        cli, ["build", "issue", "--print", "--out-dir", str(tmp_path / "out"), "--no-cache"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert re.search(r"issue/entries/plastr\.yaml:\d+:\d+: error: logo: ", result.stderr)
+    assert COARSE.search(result.stderr), result.stderr
+    assert "fails preflight" in result.stderr
+
+
+def test_findings_name_the_entry_and_its_logo_when_the_pages_are_known(small_print):
+    """Our own master with the sources of its pages: the image listing names them."""
+    from klastroviny.errors import Location
+    from klastroviny.press.preflight import PageSource
+
+    sources = {4: PageSource("clutex", "logos/clutex.png", Location(small_print.master))}
+    report = preflight(small_print.master, (148, 210), 4, sources)
+    (image,) = report.images
+    assert (image.entry, image.file) == ("clutex", "logos/clutex.png")
+    assert "  page 4 (clutex, logos/clutex.png): /" in report.as_text()
+    assert report.as_dict()["images"][0]["entry"] == "clutex"

@@ -77,6 +77,125 @@ def marks_print(tmp_path_factory, small_print_issue_dir):
     return result.outputs[0].path
 
 
+@pytest.fixture(scope="module")
+def ligature_print(tmp_path_factory, monkeypatch_module):
+    """A one-entry issue whose text has the ligatures Inter and Charis form (fi, ff, ffi) and
+    whose logo is an RGB SVG: (the print edition as WeasyPrint made it, its print master)."""
+    from builders import entry_yaml, make_issue
+
+    import klastroviny.press.master as master
+
+    out = tmp_path_factory.mktemp("ligatures")
+    description = (
+        "{cs: Sdružuje firmy a nabízí offer pro efficient profil; first office.,"
+        " en: Firms offer an efficient profile to the first office.}"
+    )
+    issue_dir = make_issue(
+        out / "src",
+        entries={
+            "plastr": entry_yaml(
+                name="{cs: Plastikářský klastr fiktivní, en: Plastics Cluster}",
+                description=description,
+                logo="logos/plastr.svg",
+            )
+        },
+        files={"logos/plastr.svg": (SAMPLE_ISSUE_DIR / "logos" / "plastr.svg").read_bytes()},
+    )
+    received = []
+    make = master.make_print_master
+
+    def keep(pdf, *args):
+        received.append(pdf)
+        return make(pdf, *args)
+
+    monkeypatch_module.setattr(master, "make_print_master", keep)
+    result = run_build(
+        issue_dir, lang="cs", out_dir=out / "build", print_master=True, no_cache=True
+    )
+    edition = out / "edition.pdf"
+    edition.write_bytes(received[0])
+    return edition, result.outputs[0].path
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def pdftotext(path) -> str:
+    from pdf_fixtures import run_tool
+
+    return run_tool("pdftotext", "-layout", str(path), "-")
+
+
+# --- fonts, text and boxes as WeasyPrint wrote them ---------------------------------------------
+
+
+def test_the_master_extracts_the_same_text_as_the_edition_ligatures_included(ligature_print):
+    edition, master = ligature_print
+    text = pdftotext(master)
+    assert text == pdftotext(edition)
+    for word in ("firmy", "offer", "efficient", "profil", "first office", "fiktivní"):
+        assert word in text, word
+    assert not re.search("[\u3400-\u9fff]", text), "ligatures mapped to CJK characters"
+
+
+def test_the_master_keeps_the_font_names_and_their_text_mapping(ligature_print, sample_print):
+    edition, master = ligature_print
+    fonts, before = pdffonts(master), pdffonts(edition)
+    assert [(f["name"], f["type"], f["uni"]) for f in fonts] == [
+        (f["name"], f["type"], f["uni"]) for f in before
+    ]
+    for path in (master, sample_print.master):
+        names = [f["name"] for f in pdffonts(path)]
+        assert all(re.fullmatch(r"[A-Z]{6}\+(Inter|Charis-SIL)(-[A-Za-z-]+)?", n) for n in names), (
+            names
+        )
+        assert all(f["uni"] == "yes" for f in pdffonts(path)), path
+
+
+def test_the_sample_master_has_no_cjk_ligatures(sample_print):
+    text = pdftotext(sample_print.master)
+    assert "firmy" in text and "firem" in text
+    assert not re.search("[\u3400-\u9fff]", text)
+
+
+def test_trimbox_and_bleedbox_are_exact_to_a_hundredth_of_a_millimetre(ligature_print):
+    edition, master = ligature_print
+    for before, page in zip(PdfReader(edition).pages, PdfReader(master).pages, strict=True):
+        for box in ("/TrimBox", "/BleedBox", "/MediaBox"):
+            assert [float(v) for v in page[box]] == [float(v) for v in before[box]], box
+        trim, bleed = page.trimbox, page.bleedbox
+        assert abs(mm(trim.width) - A5_MM[0]) < 0.01 and abs(mm(trim.height) - A5_MM[1]) < 0.01
+        for side in (
+            trim.left - bleed.left,
+            trim.bottom - bleed.bottom,
+            bleed.right - trim.right,
+            bleed.top - trim.top,
+        ):
+            assert abs(mm(side) - BLEED_MM) < 0.01, mm(side)
+
+
+def test_the_svg_logo_colours_are_converted_and_nothing_rgb_is_left(ligature_print):
+    edition, master = ligature_print
+    assert rgb_uses(edition), "the fixture's logo should be RGB before the master"
+    assert rgb_uses(master) == []
+    assert b"/DeviceRGB" not in Path(master).read_bytes()
+
+
+def test_the_master_of_the_same_edition_is_byte_identical(ligature_print):
+    from klastroviny.press.master import PrintSettings, make_print_master
+
+    edition, master = ligature_print
+    source = Path(edition).read_bytes()
+    again = [
+        make_print_master(source, PrintSettings(marks=True), {"Title": "T"}, "2022-09-26")
+        for _ in range(2)
+    ]
+    assert again[0] == again[1]
+
+
 # --- boxes ------------------------------------------------------------------------------------
 
 
@@ -227,6 +346,32 @@ def test_the_rgb_scan_sees_rgb_images_and_rgb_inside_forms(tmp_path):
         assert any(use.startswith(expected) for use in rgb_uses(path)), rgb_uses(path)
 
 
+def test_rgb_operators_become_cmyk_and_strings_stay_as_they_are():
+    """rg/RG are rewritten with LittleCMS's values; what looks like them inside a string, a
+    comment or an inline image is not; greys and black go to the K plate alone."""
+    from pypdf import PdfWriter
+
+    from klastroviny.press.cmyk import CmykConversion
+
+    convert = CmykConversion(PdfWriter(), DEFAULT_ICC.read_bytes())
+    assert convert.cmyk((0, 0, 0)) == (0, 0, 0, 1)
+    assert convert.cmyk((0.5, 0.5, 0.5)) == (0, 0, 0, 0.5)
+    c, m, y, k = convert.cmyk((0.839216, 0.156863, 0.156863))  # a red: magenta and yellow
+    assert m > 0.8 and y > 0.7 and c < 0.1, (c, m, y, k)
+    content = (
+        b"q 0.839216 0.156863 0.156863 rg 1 0 0 RG (a (1 0 0 rg) \\) ) Tj <0102> Tj\n"
+        b"% 1 0 0 rg\nBI /W 1 /H 1 /CS /RGB ID \x001 0 0 rg EI Q 0 0 0 RG"
+    )
+    converted = convert._operators(content, "page 1")
+    red = " ".join(f"{v:.4g}" for v in (c, m, y, k))
+    assert converted.startswith(f"q {red} k ".encode())
+    assert b"(a (1 0 0 rg) \\) ) Tj <0102> Tj\n% 1 0 0 rg\n" in converted
+    assert b"ID \x001 0 0 rg EI" in converted
+    assert converted.endswith(b"Q 0 0 0 1 K")
+    with pytest.raises(KlastrovinyError, match="page 3: a colour set in /DeviceRGB"):
+        convert._operators(b"/DeviceRGB cs 1 0 0 sc", "page 3")
+
+
 def test_the_rgb_logo_became_a_cmyk_image(small_print):
     """The screen edition's logo is an RGB PNG; in the print master it is a DeviceCMYK image."""
     reader = PdfReader(small_print.master)
@@ -253,7 +398,10 @@ def text_fill_colours(path: Path) -> dict[tuple, int]:
             elif operator == b"Q" and stack:
                 colour = stack.pop()
             elif operator in setters:
-                colour = (operator.decode(), tuple(round(float(v), 3) for v in operands))
+                name = operator.decode()
+                if operator in (b"sc", b"scn") and colour[0] in ("k", "/DeviceCMYK"):
+                    name = "k"  # a colour in DeviceCMYK set as WeasyPrint sets it: cs, then scn
+                colour = (name, tuple(round(float(v), 3) for v in operands))
             elif operator == b"cs":
                 colour = (str(operands[0]), ())
             elif operator in shows:
@@ -268,18 +416,22 @@ def test_text_black_is_100_percent_k_not_four_colour_black(sample_print):
     assert body == ("k", (0.0, 0.0, 0.0, 1.0)), counts
     for (operator, values), count in counts.items():
         assert operator in ("k", "g"), f"text in {operator} {values} ({count}×)"
-        if operator == "k":
+        if operator == "k":  # a dark neutral in four colours; a logo's dark blue is no black
             c, m, y, k = values
-            assert not (k >= 0.6 and c + m + y > 0), f"four-colour black text {values}"
+            neutral = max(c, m, y) - min(c, m, y) < 0.4
+            assert not (k >= 0.6 and c + m + y > 0 and neutral), f"four-colour black text {values}"
 
 
 def test_layout_colours_are_the_cmyk_values_of_the_palette(sample_print):
     """The brand colour (cover) and the ecosystem colours (edge bars) are set as the palette's
-    CMYK, not converted from RGB (Ghostscript keeps them to within 1/256)."""
+    CMYK, not converted from RGB (within 1/256)."""
     used = set()
     for operations in page_operations(sample_print.master):
+        space = None
         for operands, operator in operations:
-            if operator == b"k":
+            if operator == b"cs":
+                space = str(operands[0])
+            if operator == b"k" or (operator in (b"sc", b"scn") and space == "/DeviceCMYK"):
                 used.add(tuple(float(v) for v in operands))
     palette = {"brand": tuple(v / 100 for v in ecosystem_colours()["brand"]["cmyk"])}
     for name, colour in ecosystem_colours()["ecosystems"].items():
@@ -510,10 +662,46 @@ def test_marks_change_nothing_within_the_bleed(small_print, marks_print, index):
     assert ImageChops.multiply(changed, inside).getbbox() is None
 
 
-def test_marks_are_100_percent_k_strokes(marks_print):
-    for operations in page_operations(Path(marks_print)):
-        strokes = [tuple(float(v) for v in o) for o, op in operations if op == b"K"]
-        assert (0.0, 0.0, 0.0, 1.0) in strokes
+def test_marks_are_strokes_in_registration_colour(marks_print):
+    """The marks (the last operations of each page) are stroked in a Separation /All colour
+    space at full tint, which prints on every plate; its alternate is full C, M, Y and K."""
+    reader = PdfReader(marks_print)
+    for page, operations in zip(reader.pages, page_operations(Path(marks_print)), strict=True):
+        start = max(i for i, (_, op) in enumerate(operations) if op == b"CS")
+        (name,), _ = operations[start]
+        marks = operations[start:]
+        assert marks[1] == ([1], b"SCN")
+        assert [op for _, op in marks].count(b"S") == 8  # two strokes at each corner
+        assert not {b"K", b"RG", b"G", b"CS", b"SC"} & {op for _, op in marks[1:]}
+        space = resolve(resolve(page["/Resources"]["/ColorSpace"])[name])
+        assert [str(v) for v in space[:3]] == ["/Separation", "/All", "/DeviceCMYK"]
+        tint = resolve(space[3])
+        assert [float(v) for v in tint["/C1"]] == [1, 1, 1, 1]
+        assert [float(v) for v in tint["/C0"]] == [0, 0, 0, 0]
+
+
+def test_the_marks_print_on_all_four_plates(marks_print, tmp_path):
+    """Ghostscript's separations of page 2: ink at a mark on the Cyan, Magenta, Yellow and
+    Black plates; none there on the page without marks' area (its corner)."""
+    from pdf_fixtures import run_tool
+
+    dpi = 100
+    run_tool(
+        "gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep", f"-r{dpi}",
+        "-dFirstPage=2", "-dLastPage=2", f"-sOutputFile={tmp_path / 'page.tif'}",
+        str(marks_print),
+    )  # fmt: skip
+    page = PdfReader(marks_print).pages[1]
+    media, trim = page.mediabox, page.trimbox
+    scale = dpi / 72
+    x = round((float(trim.left) - float(media.left)) * scale)  # the left trim line
+    y = round((float(media.top) - float(trim.top) - 6 * PT_PER_MM) * scale)  # 6 mm above
+    for plate in ("Cyan", "Magenta", "Yellow", "Black"):
+        separation = Image.open(tmp_path / f"page({plate}).tif").convert("L")
+        # tiffsep writes each plate as a negative: 0 is full ink
+        across = [separation.getpixel((x + d, y)) for d in range(-2, 3)]
+        assert min(across) < 128, (plate, across)
+        assert separation.getpixel((2, 2)) == 255, plate
 
 
 # --- reproducibility and binding ----------------------------------------------------------------
@@ -522,7 +710,7 @@ def test_marks_are_100_percent_k_strokes(marks_print):
 def test_two_builds_of_the_print_master_are_byte_identical(
     tmp_path, small_print_issue_dir, small_print
 ):
-    """The second build typesets from scratch (no render cache) and runs Ghostscript again."""
+    """The second build typesets from scratch (no render cache) and converts again."""
     again = run_build(
         small_print_issue_dir,
         lang="cs",
@@ -583,10 +771,13 @@ def test_the_master_depends_neither_on_where_the_profile_lies_nor_on_the_clock(
 
 
 def test_a_missing_profile_or_ghostscript_is_a_clear_error(tmp_path, monkeypatch):
-    from klastroviny.press.master import PrintSettings, convert_to_cmyk
+    """Ghostscript is needed for X-1a only (it flattens transparency)."""
+    from klastroviny.press.master import PrintSettings, flatten, make_print_master
 
     with pytest.raises(KlastrovinyError, match="no ICC profile at"):
-        convert_to_cmyk(b"%PDF-1.7", PrintSettings(icc=tmp_path / "missing.icc"))
+        make_print_master(
+            b"%PDF-1.7", PrintSettings(icc=tmp_path / "missing.icc"), {}, "2022-09-26"
+        )
     monkeypatch.setattr("klastroviny.press.master.shutil.which", lambda name: None)
-    with pytest.raises(KlastrovinyError, match="Ghostscript"):
-        convert_to_cmyk(b"%PDF-1.7", PrintSettings())
+    with pytest.raises(KlastrovinyError, match="Ghostscript .* PDF/X-1a"):
+        flatten(b"%PDF-1.7", PrintSettings(pdfx="x-1a"))

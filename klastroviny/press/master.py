@@ -1,8 +1,11 @@
 """The print master. PDF in, PDF out.
 
-WeasyPrint renders the print edition with bleed and CMYK layout colours; Ghostscript converts
-what is still RGB (SVG and raster logos) to CMYK against the output profile; pypdf then makes
-the file a PDF/X: output intent, identification, no link annotations, optional crop marks.
+WeasyPrint renders the print edition with bleed and CMYK layout colours. For PDF/X-4, what is
+still RGB (SVG and raster logos) is converted to CMYK against the output profile in place
+(cmyk.py, LittleCMS), so that fonts, their text mapping and the boxes stay exactly as
+WeasyPrint wrote them. PDF/X-1a forbids transparency: that variant goes through Ghostscript,
+which flattens it at PDF 1.3 (and converts to CMYK on the way). pypdf then makes the file a
+PDF/X: output intent, identification, no link annotations, optional crop marks.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pypdf.generic import (
 )
 
 from klastroviny.errors import KlastrovinyError
+from klastroviny.press.cmyk import CmykConversion
 from klastroviny.resources import ASSETS_DIR
 
 DEFAULT_ICC = ASSETS_DIR / "icc" / "klastroviny-fogra39.icc"
@@ -38,6 +42,7 @@ DEFAULT_CONDITION = "FOGRA39"  # ISO 12647-2 coated paper, the usual European of
 MM = 72 / 25.4  # PDF points per millimetre
 MARK_OFFSET_MM = 3.5  # from the trim, i.e. just outside a 3 mm bleed
 MARK_LENGTH_MM = 5.0
+REGISTRATION = "/KlastrovinyRegistration"  # the marks' colour space in the page resources
 PDFX = {
     "x-4": {"version": "PDF/X-4", "compatibility": "1.6"},
     "x-1a": {"version": "PDF/X-1a:2001", "compatibility": "1.3"},  # 1.3: GS flattens
@@ -54,14 +59,23 @@ class PrintSettings:
 def make_print_master(
     pdf: bytes, settings: PrintSettings, info: dict[str, str], date_stamp: str
 ) -> bytes:
-    """The print master: CMYK through Ghostscript, then PDF/X identification with pypdf."""
-    cmyk = convert_to_cmyk(prune_resources(pdf), settings)
-    # Ghostscript's output carries its own random IDs; identify the file by its source and the
-    # settings, the profile by its content (not its path, which differs between checkouts).
+    """The print master: CMYK (in place for X-4, through Ghostscript for X-1a), then PDF/X
+    identification with pypdf."""
+    if not settings.icc.is_file():
+        raise KlastrovinyError("print", f"no ICC profile at {settings.icc}")
+    if settings.pdfx == "x-1a":
+        writer = PdfWriter(
+            clone_from=PdfReader(io.BytesIO(flatten(prune_resources(pdf), settings)))
+        )
+    else:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+        CmykConversion(writer, settings.icc.read_bytes()).run()
+    # Identify the file by its source and the settings (Ghostscript's output carries random
+    # IDs), the profile by its content (not its path, which differs between checkouts).
     profile = hashlib.sha256(settings.icc.read_bytes()).hexdigest()
     source = f"{settings.pdfx} {settings.marks} {settings.icc.name} {profile}".encode()
     digest = hashlib.sha256(pdf + source).hexdigest()
-    return finish_pdfx(cmyk, settings, info, date_stamp, digest)
+    return _finish(writer, settings, info, date_stamp, digest)
 
 
 def prune_resources(pdf: bytes) -> bytes:
@@ -99,13 +113,14 @@ def _names_in(page) -> set[str]:
     return names
 
 
-def convert_to_cmyk(pdf: bytes, settings: PrintSettings) -> bytes:
+def flatten(pdf: bytes, settings: PrintSettings) -> bytes:
+    """PDF/X-1a through Ghostscript: CMYK, transparency flattened at PDF 1.3."""
     gs = shutil.which("gs")
     if gs is None:
         raise KlastrovinyError(
             "print",
-            "Ghostscript (gs) is not installed; it converts the "
-            "print master to CMYK (Debian package ghostscript)",
+            "Ghostscript (gs) is not installed; it flattens the "
+            "PDF/X-1a print master (Debian package ghostscript)",
         )
     if not settings.icc.is_file():
         raise KlastrovinyError("print", f"no ICC profile at {settings.icc}")
@@ -134,8 +149,8 @@ def convert_to_cmyk(pdf: bytes, settings: PrintSettings) -> bytes:
         if done.returncode != 0 or not target.is_file():
             raise KlastrovinyError(
                 "print",
-                "Ghostscript failed to convert the print master "
-                f"to CMYK: {done.stderr.strip()[-500:]}",
+                "Ghostscript failed to flatten the PDF/X-1a print master: "
+                f"{done.stderr.strip()[-500:]}",
             )
         return target.read_bytes()
 
@@ -143,17 +158,26 @@ def convert_to_cmyk(pdf: bytes, settings: PrintSettings) -> bytes:
 def finish_pdfx(
     pdf: bytes, settings: PrintSettings, info: dict[str, str], date_stamp: str, digest: str
 ) -> bytes:
+    """A PDF already in CMYK made a PDF/X (see _finish)."""
+    return _finish(
+        PdfWriter(clone_from=PdfReader(io.BytesIO(pdf))), settings, info, date_stamp, digest
+    )
+
+
+def _finish(
+    writer: PdfWriter, settings: PrintSettings, info: dict[str, str], date_stamp: str, digest: str
+) -> bytes:
     """Output intent, PDF/X identification, no links, crop marks if asked; deterministic."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     version = PDFX[settings.pdfx]["version"]
     writer._root_object[NameObject("/OutputIntents")] = ArrayObject(
         [writer._add_object(_output_intent(writer, settings.icc))]
     )
+    registration = _registration(writer) if settings.marks else None
     for page in writer.pages:
         if "/Annots" in page:
             del page["/Annots"]
-        if settings.marks:
-            _add_crop_marks(writer, page)
+        if registration:
+            _add_crop_marks(writer, page, registration)
     for key in ("/OpenAction", "/AA", "/Names"):
         if key in writer._root_object:
             del writer._root_object[key]
@@ -164,7 +188,7 @@ def finish_pdfx(
             "/GTS_PDFXVersion": version,
             "/CreationDate": pdf_date,
             "/ModDate": pdf_date,
-            "/Producer": "klastroviny (WeasyPrint, Ghostscript, pypdf)",
+            "/Producer": _producer(settings),
         }
     )
     if settings.pdfx == "x-1a":
@@ -172,7 +196,7 @@ def finish_pdfx(
     writer.add_metadata(metadata)
     writer._info[NameObject("/Trapped")] = NameObject("/False")
     writer._root_object[NameObject("/Metadata")] = writer._add_object(
-        _xmp(writer, info, version, date_stamp, digest)
+        _xmp(writer, info, version, date_stamp, digest, _producer(settings))
     )
     writer.pdf_header = f"%PDF-{PDFX[settings.pdfx]['compatibility']}".encode()
     file_id = ByteStringObject(bytes.fromhex(digest[:32]))
@@ -227,8 +251,33 @@ def _output_intent(writer: PdfWriter, icc: Path) -> DictionaryObject:
     )
 
 
-def _add_crop_marks(writer: PdfWriter, page) -> None:
-    """Crop marks outside the bleed, in 100 % K, on a MediaBox grown to hold them."""
+def _registration(writer: PdfWriter) -> IndirectObject:
+    """Registration colour: the Separation /All, which prints on every plate; its alternate
+    for proofing is full C, M, Y and K."""
+    tint = DictionaryObject(
+        {
+            NameObject("/FunctionType"): NumberObject(2),
+            NameObject("/Domain"): ArrayObject([NumberObject(0), NumberObject(1)]),
+            NameObject("/C0"): ArrayObject([NumberObject(0)] * 4),
+            NameObject("/C1"): ArrayObject([NumberObject(1)] * 4),
+            NameObject("/N"): NumberObject(1),
+        }
+    )
+    return writer._add_object(
+        ArrayObject(
+            [
+                NameObject("/Separation"),
+                NameObject("/All"),
+                NameObject("/DeviceCMYK"),
+                writer._add_object(tint),
+            ]
+        )
+    )
+
+
+def _add_crop_marks(writer: PdfWriter, page, registration: IndirectObject) -> None:
+    """Crop marks outside the bleed, in registration colour, on a MediaBox grown to hold
+    them."""
     trim = RectangleObject(page.get("/TrimBox", page.mediabox))
     reach = (MARK_OFFSET_MM + MARK_LENGTH_MM + 1) * MM
     left, bottom, right, top = (
@@ -249,21 +298,31 @@ def _add_crop_marks(writer: PdfWriter, page) -> None:
     ):
         lines.append(f"{x + dx * start:.3f} {y:.3f} m {x + dx * end:.3f} {y:.3f} l S")
         lines.append(f"{x:.3f} {y + dy * start:.3f} m {x:.3f} {y + dy * end:.3f} l S")
-    marks = DecodedStreamObject()
-    marks.set_data(("q 0.25 w 0 0 0 1 K " + " ".join(lines) + " Q").encode())
+    resources = page["/Resources"]
+    if "/ColorSpace" not in resources:
+        resources[NameObject("/ColorSpace")] = DictionaryObject()
+    resources["/ColorSpace"][NameObject(REGISTRATION)] = registration
+    marks = f"q 0.25 w {REGISTRATION} CS 1 SCN " + " ".join(lines) + " Q"
     contents = page.get_contents()
     combined = DecodedStreamObject()
     combined.set_data(
-        b"q\n"
-        + (contents.get_data() if contents is not None else b"")
-        + b"\nQ\n"
-        + marks.get_data()
+        b"q\n" + (contents.get_data() if contents is not None else b"") + b"\nQ\n" + marks.encode()
     )
     page[NameObject("/Contents")] = writer._add_object(combined.flate_encode())
 
 
+def _producer(settings: PrintSettings) -> str:
+    converter = "Ghostscript" if settings.pdfx == "x-1a" else "LittleCMS"
+    return f"klastroviny (WeasyPrint, {converter}, pypdf)"
+
+
 def _xmp(
-    writer: PdfWriter, info: dict[str, str], version: str, date_stamp: str, digest: str
+    writer: PdfWriter,
+    info: dict[str, str],
+    version: str,
+    date_stamp: str,
+    digest: str,
+    producer: str,
 ) -> StreamObject:
     def esc(text: str) -> str:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -288,7 +347,7 @@ def _xmp(
    <xmp:ModifyDate>{stamp}</xmp:ModifyDate>
    <xmp:MetadataDate>{stamp}</xmp:MetadataDate>
    <xmp:CreatorTool>klastroviny</xmp:CreatorTool>
-   <pdf:Producer>klastroviny (WeasyPrint, Ghostscript, pypdf)</pdf:Producer>
+   <pdf:Producer>{producer}</pdf:Producer>
    <pdf:Trapped>False</pdf:Trapped>
    <xmpMM:DocumentID>{uuid}</xmpMM:DocumentID>
    <xmpMM:InstanceID>{uuid}</xmpMM:InstanceID>

@@ -3,7 +3,9 @@
 Reads the file with pypdf and a light content-stream scanner (strings and inline images are
 stripped first; only q/Q/cm/Do and colour operators are read), so that an 800-page master is
 checked in seconds. Over 400 lines because it is one checklist, read top to bottom: pages,
-boxes, fonts, images, colour, output intent, PDF/X.
+boxes, fonts, images, colour, output intent, PDF/X. Given where each entry's pages are (our
+own build knows: `entry_sources`), findings name the entry and its logo file, and
+`build_problems` turns the blocking ones into problems at the entry file's `logo` line.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from klastroviny.errors import KlastrovinyError
+from klastroviny.content.load import field_locations
+from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.press.master import MM
 
 MIN_BLEED_MM = 3.0
 ERROR_PPI, WARNING_PPI = 150, 300
 TRIM_TOLERANCE_MM = 0.5
+LISTED = 10  # images named one by one in a finding; the rest are counted
 
 _STRINGS = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>(?!>)", re.S)
 _INLINE_IMAGES = re.compile(rb"\bBI\b.*?\bID\b.*?\bEI\b", re.S)
@@ -41,6 +45,18 @@ class Finding:
     pages: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageSource:
+    """What a page of our bulletin prints: an entry's profile, and the logo file it shows."""
+
+    entry: str  # the entry's id
+    logo: str | None  # the logo's path in the issue folder, as the entry file gives it
+    location: Location  # the entry file's `logo` line (else the file): where to fix it
+
+    def __str__(self) -> str:
+        return f"{self.entry}, {self.logo}" if self.logo else self.entry
+
+
 @dataclass
 class ImageUse:
     page: int
@@ -49,6 +65,14 @@ class ImageUse:
     height_px: int
     ppi: float
     colour_space: str
+    entry: str = ""  # the entry whose page it is on, when known
+    file: str = ""  # that entry's logo file
+
+    @property
+    def where(self) -> str:
+        """`page 17 (plastr, logos/plastr.png)`, or `page 17` when the page is no entry's."""
+        source = ", ".join(part for part in (self.entry, self.file) if part)
+        return f"page {self.page} ({source})" if source else f"page {self.page}"
 
 
 @dataclass
@@ -82,7 +106,7 @@ class PreflightReport:
             lines += ["", "Images (effective resolution at placed size):"]
             for image in self.images:
                 lines.append(
-                    f"  page {image.page}: {image.name} {image.width_px}×"
+                    f"  {image.where}: {image.name} {image.width_px}×"
                     f"{image.height_px} px, {image.ppi:.0f} ppi, {image.colour_space}"
                 )
         lines += ["", "PRINTABLE" if self.printable else "NOT PRINTABLE: fix the errors above"]
@@ -95,9 +119,15 @@ class UnreadablePdf(KlastrovinyError):
 
 
 def preflight(
-    path: Path, trim_mm: tuple[float, float] | None = None, pages_multiple: int | None = None
+    path: Path,
+    trim_mm: tuple[float, float] | None = None,
+    pages_multiple: int | None = None,
+    sources: dict[int, PageSource] | None = None,
+    data: bytes | None = None,
 ) -> PreflightReport:
-    data = _read(path)
+    """The report on the PDF at `path` (or `data`, named `path`); `sources` gives, for pages
+    of our own bulletin (numbered from 1), the entry and logo behind them."""
+    data = _read(path) if data is None else _check_whole(path, data)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         pages = reader.pages
@@ -107,7 +137,7 @@ def preflight(
     version = data[5:8].decode("ascii", "replace")
     report = PreflightReport(str(path), version, count)
     _check_page_count(report, count, pages_multiple)
-    scan = _Scan(report)
+    scan = _Scan(report, sources or {})
     for number, page in enumerate(pages, start=1):
         scan.page(number, page)
     _check_boxes(report, pages, trim_mm)
@@ -121,6 +151,10 @@ def _read(path: Path) -> bytes:
         data = Path(path).read_bytes()
     except OSError as error:
         raise UnreadablePdf(f"{path}: cannot read ({error.strerror})") from None
+    return _check_whole(path, data)
+
+
+def _check_whole(path: Path, data: bytes) -> bytes:
     if not data.startswith(b"%PDF-"):
         raise UnreadablePdf(f"{path}: not a PDF file (no %PDF- header)")
     if b"%%EOF" not in data[-2048:]:
@@ -201,8 +235,9 @@ def _check_boxes(report: PreflightReport, pages, trim_mm) -> None:
 class _Scan:
     """Walks each page's content, Form XObjects included: images, colours, fonts, links."""
 
-    def __init__(self, report: PreflightReport):
+    def __init__(self, report: PreflightReport, sources: dict[int, PageSource]):
         self.report = report
+        self.sources = sources
         self.rgb_pages: set[int] = set()
         self.cmyk_used = False
         self.fonts: dict[str, dict] = {}
@@ -273,7 +308,19 @@ class _Scan:
             return
         ppi = min(width_px / placed_w, height_px / placed_h)
         space = self._colour_space(number, image.get("/ColorSpace"))
-        self.report.images.append(ImageUse(number, name, width_px, height_px, round(ppi, 1), space))
+        source = self.sources.get(number)
+        self.report.images.append(
+            ImageUse(
+                number,
+                name,
+                width_px,
+                height_px,
+                round(ppi, 1),
+                space,
+                source.entry if source else "",
+                (source.logo or "") if source else "",
+            )
+        )
 
     def _resource_colour_spaces(self, number, resources) -> None:
         for key in ("/Shading",):
@@ -329,16 +376,14 @@ class _Scan:
             report.add(
                 "image resolution",
                 "error",
-                f"{len(low)} image(s) under {ERROR_PPI} ppi "
-                f"at placed size (lowest {min(i.ppi for i in low):.0f} ppi)",
+                f"{len(low)} image(s) under {ERROR_PPI} ppi at placed size: {_listed(low)}",
                 [i.page for i in low],
             )
         if soft:
             report.add(
                 "image resolution",
                 "warning",
-                f"{len(soft)} image(s) under "
-                f"{WARNING_PPI} ppi (lowest {min(i.ppi for i in soft):.0f} ppi)",
+                f"{len(soft)} image(s) under {WARNING_PPI} ppi: {_listed(soft)}",
                 [i.page for i in soft],
             )
         if not low and not soft:
@@ -353,6 +398,87 @@ class _Scan:
             )
         else:
             report.add("links", "ok", "no link annotations")
+
+
+def _listed(images: list[ImageUse]) -> str:
+    """`page 17 (plastr, logos/plastr.png): 95 ppi; …`, lowest first, the first LISTED."""
+    ordered = sorted(images, key=lambda i: (i.ppi, i.page))
+    shown = "; ".join(f"{i.where}: {i.ppi:.0f} ppi" for i in ordered[:LISTED])
+    more = len(ordered) - LISTED
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def entry_sources(bulletin: bytes, entries, root: Path) -> dict[int, PageSource]:
+    """Each page of an entry's profile in our bulletin (numbered from 1; found by its named
+    destinations) → the entry, its logo file and the entry file's `logo` line."""
+    from klastroviny.pdf.pages import entry_pages
+
+    names = PdfReader(io.BytesIO(bulletin)).named_destinations
+    entries = [entry for entry in entries if f"entry-{entry.id}" in names]  # e.g. --parts
+    pages = entry_pages(bulletin, [entry.id for entry in entries])
+    sources = {}
+    for entry in entries:
+        logo = entry.logo.relative_to(root).as_posix() if entry.logo else None
+        where = field_locations(entry.source).get("logo", Location(entry.source))
+        for index in pages[entry.id]:
+            sources[index + 1] = PageSource(entry.id, logo, where)
+    return sources
+
+
+class PreflightFailed(KlastrovinyError):
+    """A print master the print shop would refuse; `.preflight` is its whole report."""
+
+    def __init__(self, message: str, preflight: PreflightReport, problems: Report):
+        super().__init__("preflight", message, problems)
+        self.preflight = preflight
+
+
+def check_print_master(edition, bulletin: bytes, master: bytes, name: str) -> PreflightReport:
+    """`build --print` runs the preflight on each master before anything is written, and fails
+    there with the entries and files behind the errors. `bulletin`: the edition before the
+    master, which still has the entries' named destinations."""
+    layout, issue = edition.layout, edition.issue
+    sources = entry_sources(bulletin, issue.entries, issue.root)
+    trim = (layout.width_mm, layout.height_mm)
+    checked = preflight(Path(name), trim, layout.pages_multiple, sources, master)
+    if not checked.printable:
+        raise PreflightFailed(
+            f"{name} fails preflight; nothing was written",
+            checked,
+            build_problems(checked, sources),
+        )
+    return checked
+
+
+def build_problems(report: PreflightReport, sources: dict[int, PageSource]) -> Report:
+    """The preflight's errors as problems of the build: an image too coarse at the entry file's
+    `logo` line with the fix, anything else at the master, with the entries it concerns."""
+    problems = Report()
+    master = Location(Path(report.file))
+    for image in report.images:
+        source = sources.get(image.page)
+        if image.ppi < ERROR_PPI and source:
+            scale = WARNING_PPI / image.ppi
+            problems.error(
+                source.location,
+                "logo",
+                f"{image.where}: {image.ppi:.0f} ppi at its printed size, under the "
+                f"{ERROR_PPI} ppi preflight needs; ask the cluster for an SVG, or for the logo "
+                f"at {math.ceil(image.width_px * scale)} × {math.ceil(image.height_px * scale)} "
+                f"px or more ({WARNING_PPI} ppi)",
+            )
+    for finding in report.findings:
+        if finding.status != "error":
+            continue
+        if finding.check == "image resolution" and all(
+            image.page in sources for image in report.images if image.ppi < ERROR_PPI
+        ):
+            continue  # reported at each entry above
+        entries = sorted({str(sources[n]) for n in finding.pages if n in sources})
+        pages = f" (pages {_ranges(finding.pages)})" if finding.pages else ""
+        concerns = f"; on the pages of {'; '.join(entries)}" if entries else ""
+        problems.error(master, finding.check, f"{finding.message}{pages}{concerns}")
+    return problems
 
 
 def _check_output_intent(report: PreflightReport, reader: PdfReader, scan: _Scan) -> None:

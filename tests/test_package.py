@@ -312,6 +312,33 @@ def test_a_package_whose_preflight_fails_is_not_made_but_its_report_stays(tmp_pa
     assert sorted(p.name for p in out.iterdir()) == ["issue-print.zip", "print"]
 
 
+def test_a_master_the_build_refuses_leaves_its_preflight_report(tmp_path, monkeypatch):
+    """build --print runs preflight itself and fails before writing the master: the package
+    keeps the report it carries, in the output folder."""
+    from klastroviny.errors import Report
+    from klastroviny.press.preflight import PreflightFailed, PreflightReport
+
+    def refused(issue_dir, options):
+        checked = PreflightReport("issue-cs-print.pdf", "1.6", 8)
+        checked.add("image resolution", "error", "1 image(s) under 150 ppi", [5])
+        raise PreflightFailed("issue-cs-print.pdf fails preflight", checked, Report())
+
+    monkeypatch.setattr("klastroviny.press.package.build_issue", refused)
+    out = tmp_path / "out"
+    with pytest.raises(KlastrovinyError) as raised:
+        package(make_issue(tmp_path), out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "issue-cs-print-preflight.json",
+        "issue-cs-print-preflight.txt",
+    ]
+    assert raised.value.message == (
+        f"issue-cs-print.pdf fails preflight; its preflight report: {out}/"
+        "issue-cs-print-preflight.txt"
+    )
+    data = json.loads((out / "issue-cs-print-preflight.json").read_text(encoding="utf-8"))
+    assert data["printable"] is False and data["findings"][0]["pages"] == [5]
+
+
 def test_an_invalid_issue_leaves_no_print_folder_and_no_zip(tmp_path):
     issue_dir = make_issue(tmp_path, entries={"clutex": entry_yaml(city="no")})
     out = tmp_path / "out"

@@ -23,7 +23,7 @@ from klastroviny.content.print_details import ticket_warnings
 from klastroviny.errors import KlastrovinyError, Report, display_path
 from klastroviny.options import BuildOptions
 from klastroviny.press.job_ticket import job_ticket
-from klastroviny.press.preflight import preflight
+from klastroviny.press.preflight import PreflightFailed, PreflightReport, preflight
 from klastroviny.render.layouts import load_layout
 
 
@@ -47,18 +47,26 @@ def make_package(issue_dir: Path, options: BuildOptions) -> Package:
     except OSError as error:
         raise KlastrovinyError("output", f"cannot write to {out_root}: {error.strerror}") from None
     try:
-        result = build_issue(
-            issue_dir,
-            replace(
-                options,
-                lang=options.lang or "all",
-                output=None,
-                out_dir=staging,
-                print_master=True,
-                booklet=True,
-                cache_dir=options.cache_dir or cache_folder(out_root),
-            ),
-        )
+        try:
+            result = build_issue(
+                issue_dir,
+                replace(
+                    options,
+                    lang=options.lang or "all",
+                    output=None,
+                    out_dir=staging,
+                    print_master=True,
+                    booklet=True,
+                    cache_dir=options.cache_dir or cache_folder(out_root),
+                ),
+            )
+        except PreflightFailed as failed:  # the build refused a master: its report stays
+            names = _write_reports(failed.preflight, out_root)
+            raise KlastrovinyError(
+                "preflight",
+                f"{failed.message}; its preflight report: {display_path(out_root / names[0])}",
+                failed.report,
+            ) from None
         layout = load_layout(options.layout or issue.layout, issue.root)
         masters = [out for out in result.outputs if out.path.name.endswith("-print.pdf")]
         _preflight(masters, layout, staging, out_root)
@@ -89,30 +97,37 @@ def _preflight(masters, layout, staging: Path, out_root: Path) -> None:
     for out in masters:
         checked = preflight(out.path, (layout.width_mm, layout.height_mm), layout.pages_multiple)
         checked.file = out.path.name  # as delivered, not the staging folder's path
-        stem = out.path.name.removesuffix(".pdf")
-        reports = {
-            f"{stem}-preflight.txt": checked.as_text(),
-            f"{stem}-preflight.json": json.dumps(checked.as_dict(), ensure_ascii=False, indent=2),
-        }
-        for name, text in reports.items():
-            (staging / name).write_text(text, encoding="utf-8")
+        names = _write_reports(checked, staging)
+        for name in names:
             (out_root / name).unlink(missing_ok=True)  # left by an earlier failure
         if not checked.printable:
             failed.append(out.path.name)
-            kept += reports
+            kept += names
             errors += [
                 f"{out.path.name}: {f.message}" for f in checked.findings if f.status == "error"
             ]
     for name in kept:
         (staging / name).replace(out_root / name)
     if failed:
-        shown = ", ".join(display_path(out_root / name) for name in kept if name.endswith(".txt"))
+        shown = ", ".join(display_path(out_root / name) for name in kept if name.endswith("txt"))
         raise KlastrovinyError(
             "preflight",
             f"{', '.join(failed)} {'fails' if len(failed) == 1 else 'fail'} preflight, so "
             f"nothing was packaged; fix what {shown} names and package again:\n  "
             + "\n  ".join(errors),
         )
+
+
+def _write_reports(checked: PreflightReport, folder: Path) -> list[str]:
+    """The preflight report of a master as text and JSON in `folder`; their names, text first."""
+    stem = Path(checked.file).name.removesuffix(".pdf")
+    reports = {
+        f"{stem}-preflight.txt": checked.as_text(),
+        f"{stem}-preflight.json": json.dumps(checked.as_dict(), ensure_ascii=False, indent=2),
+    }
+    for name, text in reports.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return list(reports)
 
 
 def _sha256(path: Path) -> str:

@@ -89,7 +89,7 @@ def test_the_job_ticket(packaged):
     czech, english = ticket.split("=" * 78)
     assert czech.startswith("ZAKÁZKOVÝ LIST — KLASTROVINY\n")
     for expected in (
-        "Zadavatel:         Národní klastrová asociace",
+        "Vydavatel:         Národní klastrová asociace",
         "Kontaktní osoba:   NEUVEDENO",
         "Datum vydání:      26. září 2022",
         "Čistý formát:      A5 na výšku, 148 × 210 mm",
@@ -109,7 +109,8 @@ def test_the_job_ticket(packaged):
         "Binding:           saddle stitch, 2 staples",
         "Colours:           CMYK 4/4, output intent FOGRA39",
         "PDF standard:      PDF/X-4",
-        "Paper:             NOT GIVEN",
+        "Paper:             NOT GIVEN (suggestion: cover 250 g/m² gloss coated; text 115 g/m² "
+        "matt coated)\n",
         "Quantity:          Czech edition NOT GIVEN",
         "  issue-cs-print.pdf: 8 pages, Czech edition\n",
         "*-booklet.pdf is an imposed proof only",

@@ -17,11 +17,16 @@ from klastroviny.press.master import PDFX
 from klastroviny.text.typography import NBSP, format_date, format_number, format_phone
 
 COVER_PAGES = 4  # a cover on its own paper: outside and inside front and back
+# What the ticket suggests when print.paper says nothing: (cover, text) per trim size.
+SUGGESTED_PAPER = {
+    "A5": (Paper(250, "gloss"), Paper(115, "matt")),
+    "A4": (Paper(250, "gloss"), Paper(130, "matt")),
+}
 LANGUAGES = ("cs", "en")
 WORDS = {
     "cs": {
         "heading": "ZAKÁZKOVÝ LIST",
-        "publisher": "Zadavatel",
+        "publisher": "Vydavatel",
         "contact": "Kontaktní osoba",
         "date": "Datum vydání",
         "trim": "Čistý formát",
@@ -49,6 +54,7 @@ WORDS = {
         "sums": "Ke každému PDF je zpráva z preflightu; SHA256SUMS uvádí kontrolní součty.",
         "not_given": "NEUVEDENO",
         "as_agreed": "podle dohody",
+        "suggested": "návrh",
         "pages": ("strana", "strany", "stran"),
         "copies": ("výtisk", "výtisky", "výtisků"),
         "editions": {"cs": "české vydání", "en": "anglické vydání"},
@@ -99,6 +105,7 @@ WORDS = {
         "sums": "Each PDF has a preflight report beside it; SHA256SUMS lists checksums.",
         "not_given": "NOT GIVEN",
         "as_agreed": "as agreed",
+        "suggested": "suggestion",
         "pages": ("page", "pages", "pages"),
         "copies": ("copy", "copies", "copies"),
         "editions": {"cs": "Czech edition", "en": "English edition"},
@@ -144,7 +151,7 @@ def _ticket(issue, layout, masters, marks, pdfx, icc, lang: str) -> str:
         ),
         (w["bleed"], w["bleed_value"].format(mm=f"{layout.bleed_mm:g}")),
         (w["marks"], w["marks_yes"] if marks else w["marks_no"]),
-        (w["paper"], _papers(order, w)),
+        (w["paper"], _papers(order, layout.page_size, w)),
         (w["colours"], w["colours_value"].format(icc=icc.name if icc else w["fogra39"])),
         (w["pdf"], PDFX[pdfx]["version"]),
         (w["binding"], _binding(order, layout, w)),
@@ -178,13 +185,19 @@ def _contact(order: PrintOrder, w: dict) -> str:
     return ", ".join([person.name, *reach])
 
 
-def _papers(order: PrintOrder, w: dict) -> str:
+def _papers(order: PrintOrder, page_size: str, w: dict) -> str:
     if order.text_paper is None:
-        return w["not_given"]
-    text = _paper(order.text_paper, w)
+        if page_size not in SUGGESTED_PAPER:
+            return w["not_given"]
+        cover, text = SUGGESTED_PAPER[page_size]
+        return f"{w['not_given']} ({w['suggested']}: {_two_papers(cover, text, w)})"
     if order.cover_paper is None:
-        return f"{text}, {w['self_cover']}"
-    return f"{w['cover']} {_paper(order.cover_paper, w)}; {w['text']} {text}"
+        return f"{_paper(order.text_paper, w)}, {w['self_cover']}"
+    return _two_papers(order.cover_paper, order.text_paper, w)
+
+
+def _two_papers(cover: Paper, text: Paper, w: dict) -> str:
+    return f"{w['cover']} {_paper(cover, w)}; {w['text']} {_paper(text, w)}"
 
 
 def _paper(paper: Paper, w: dict) -> str:

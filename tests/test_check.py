@@ -1176,6 +1176,25 @@ def test_an_svg_logo_and_a_big_png_pass(build):
     assert logo_warnings(build, png(1200, 320)) == []
 
 
+def test_build_reports_a_small_logo_before_it_typesets(tmp_path):
+    from builders import make_issue
+
+    from klastroviny.build import build_issue
+    from klastroviny.errors import KlastrovinyError
+    from klastroviny.options import BuildOptions
+
+    root = make_issue(
+        tmp_path,
+        entries={"clutex": entry_yaml(logo="logos/x.png")},
+        files={"logos/x.png": png(120, 60)},
+    )
+    options = BuildOptions(strict=True, out_dir=tmp_path / "out", jobs=1, no_cache=True)
+    with pytest.raises(KlastrovinyError) as raised:  # strict: the warning stops it at once
+        build_issue(root, options)
+    assert [p.field for p in raised.value.report.warnings] == ["logo"]
+    assert not (tmp_path / "out").exists()
+
+
 def test_check_reports_a_small_logo_and_strict_fails(tmp_path):
     from builders import invoke, make_issue
 

@@ -176,3 +176,116 @@ def test_names_in_the_description_are_marked_as_not_to_be_hyphenated(tmp_path):
     assert f'v<span class="no-hyphens">{NBSP}Liberci</span>' in text
     assert f'<span class="no-hyphens">{NBSP}firmami</span>.' in text  # the last word
 
+
+# --- small type in print --------------------------------------------------------------------
+def print_edition(tmp_path):
+    """The print edition of an issue with clusters in all 14 ecosystems."""
+    ecosystems = (
+        "[textiles, health, digital]",
+        "[electronics, energy-intensive, renewable-energy]",
+        "[tourism, agri-food, aerospace-defence]",
+        "[construction, cultural-creative, mobility-transport-automotive]",
+        "[proximity-social-economy, retail]",
+    )
+    offer = "{cs: [Partneři pro vývoj], en: [Partners]}"  # under a small subhead
+    entries = {
+        f"k{n}": entry_yaml(name=f"Klastr {n}", ecosystems=eco, offer=offer)
+        for n, eco in enumerate(ecosystems)
+    }
+    root = make_issue(tmp_path, entries=entries)
+    issue, report = load_issue(root)
+    assert issue is not None, [str(p) for p in report.errors]
+    return Edition(issue, "cs", load_layout(issue.layout, issue.root), print_mode=True)
+
+
+def small_text(edition, tmp_path):
+    """Every piece of text under 9 pt that the cover and the profiles print: (text, size in
+    pt, its colour's CMYK, the CMYK of the background it sits on), from WeasyPrint's layout."""
+    from klastroviny.bulletin import parts
+    from klastroviny.bulletin.plan import PagePlan
+    from klastroviny.render.html import render_unit
+    from klastroviny.render.stylesheets import stylesheets
+    from klastroviny.typeset.units import UnitJob, typeset_document
+
+    plan = PagePlan(3, edition.layout.profile_pages, tuple(e.id for e in edition.entries))
+    front = parts.units(edition.parts, parts.FRONT)[0]
+    units = [(front, ()), (parts.units(edition.parts, parts.PROFILES)[0], edition.entries)]
+    found = []
+
+    def walk(box, background):
+        colour = box.style["background_color"]
+        if colour.alpha > 0:
+            background = colour
+        text = getattr(box, "text", None)
+        size = box.style["font_size"] * 0.75  # px → pt
+        if text and text.strip() and size < 9:
+            found.append((text.strip(), size, cmyk(box.style["color"]), cmyk(background)))
+        for child in getattr(box, "children", ()):
+            walk(child, background)
+
+    for unit, entries in units:
+        html = render_unit(edition, plan, unit, entries=entries)
+        job = UnitJob("test", html, stylesheets(edition), edition.layout, edition.issue.root, 1)
+        document, _, warnings, refused = typeset_document(job)
+        assert not warnings and not refused, (warnings, refused)
+        for page in document.pages:
+            walk(page._page_box, page._page_box.style["background_color"])
+    return found
+
+
+def cmyk(colour) -> tuple[float, ...]:
+    """A colour as the print master has it: device-cmyk as it is, white paper (0, 0, 0, 0)."""
+    if colour.space == "device-cmyk":
+        return tuple(round(v, 3) for v in colour.coordinates)
+    assert colour.alpha == 0 or tuple(colour.coordinates) == (1, 1, 1), colour
+    return (0.0, 0.0, 0.0, 0.0)
+
+
+def test_no_small_white_text_sits_on_more_than_two_inks(tmp_path):
+    """Reversed type under 9 pt on four inks fringes with colour when the plates are a hair
+    out of register: the labels' colours have at most two inks (colours.toml)."""
+    found = small_text(print_edition(tmp_path), tmp_path)
+    white = [(text, size, ground) for text, size, colour, ground in found if not any(colour)]
+    labels = {text for text, _, _ in white}
+    assert {"textil", "cestovní ruch", "maloobchod", "obnovitelná energie"} <= labels
+    for text, size, ground in white:
+        assert sum(ink > 0 for ink in ground) <= 2, (text, size, ground)
+    # each label in its own ecosystem's colour, also after the profile's first ecosystem
+    from klastroviny.content.vocabulary import ECOSYSTEMS
+    from klastroviny.render.layouts import ecosystem_colours
+
+    inks = {
+        ECOSYSTEMS[eco]["cs"]: tuple(v / 100 for v in colour["cmyk"])
+        for eco, colour in ecosystem_colours()["ecosystems"].items()
+    }
+    labelled = [(text, ground) for text, _, ground in white if text in inks]
+    assert len(labelled) == 14
+    assert all(ground == inks[text] for text, ground in labelled), labelled
+
+
+def test_small_positive_text_is_printed_in_solid_ink_not_a_tint(tmp_path):
+    """Text under 8 pt in a tint is screened into dots that break up its strokes: the QR
+    codes' captions are 100 % K, grey running heads and subheads 8 pt."""
+    found = small_text(print_edition(tmp_path), tmp_path)
+    captions = [(text, colour) for text, size, colour, _ in found if text == "vizitka do"]
+    assert captions and all(colour == (0, 0, 0, 1) for _, colour in captions)
+    assert any(text == "CO NABÍZÍME" for text, *_ in found)  # the offer's subhead is checked
+    for text, size, colour, _ in found:
+        if size < 8 and any(colour):
+            assert all(ink in (0, 1) for ink in colour), (text, size, colour)
+
+
+def test_the_ecosystem_colours_on_screen_are_their_inks_through_the_bundled_profile():
+    from PIL import Image, ImageCms
+
+    from klastroviny.render.layouts import ecosystem_colours
+    from klastroviny.resources import ASSETS_DIR
+
+    press = ImageCms.getOpenProfile(str(ASSETS_DIR / "icc" / "klastroviny-fogra39.icc"))
+    screen = ImageCms.buildTransform(press, ImageCms.createProfile("sRGB"), "CMYK", "RGB", 1)
+    for name, colour in ecosystem_colours()["ecosystems"].items():
+        inks = tuple(round(v * 2.55) for v in colour["cmyk"])
+        shown = ImageCms.applyTransform(Image.new("CMYK", (1, 1), inks), screen).getpixel((0, 0))
+        rgb = tuple(int(colour["rgb"][i : i + 2], 16) for i in (1, 3, 5))
+        assert all(abs(a - b) <= 2 for a, b in zip(shown, rgb, strict=True)), (name, shown, rgb)
+        assert sum(v > 0 for v in colour["cmyk"]) <= 2, name  # see colours.toml

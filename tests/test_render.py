@@ -267,7 +267,7 @@ def test_small_positive_text_is_printed_in_solid_ink_not_a_tint(tmp_path):
     """Text under 8 pt in a tint is screened into dots that break up its strokes: the QR
     codes' captions are 100 % K, grey running heads and subheads 8 pt."""
     found = small_text(print_edition(tmp_path), tmp_path)
-    captions = [(text, colour) for text, size, colour, _ in found if text == "vizitka do"]
+    captions = [(text, colour) for text, size, colour, _ in found if text.startswith("vizitka")]
     assert captions and all(colour == (0, 0, 0, 1) for _, colour in captions)
     assert any(text == "CO NABÍZÍME" for text, *_ in found)  # the offer's subhead is checked
     for text, size, colour, _ in found:

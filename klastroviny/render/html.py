@@ -141,7 +141,7 @@ def _install_filters(env: jinja2.Environment, edition: Edition) -> None:
         email=email_with_breaks,
         web=web_address,
         web_with_breaks=web_with_breaks,
-        unhyphenated=lambda html, entry: unhyphenated(html, entry, edition),
+        unhyphenated=lambda html, entry=None: unhyphenated(html, entry, edition),
     )
     env.tests["valid_label"] = lambda entry: bool(
         entry.label and entry.label.valid_on(edition.issue.date)
@@ -183,9 +183,11 @@ def _address(segments: list[str]) -> Markup:
     return Markup('<span class="address">{}</span>').format(Markup("<wbr>").join(parts))
 
 
-def unhyphenated(html: str, entry: Entry, edition: Edition) -> Markup:
-    """Text (or the description's HTML) with the entry's names, every capitalised word and
-    the last word of each paragraph marked as not to be hyphenated (typography.unhyphenated)."""
+def unhyphenated(html: str, entry: Entry | None, edition: Edition) -> Markup:
+    """Text (or a description's HTML) with the entry's names, every capitalised word and the
+    last word of each paragraph marked as not to be hyphenated (typography.unhyphenated)."""
+    if entry is None:  # the foreword
+        return Markup(typography.unhyphenated(str(Markup.escape(html))))
     lang, fallback = edition.lang, edition.issue.fallback(edition.lang)
     name = entry.name.get(lang, fallback)
     names = (

@@ -30,18 +30,20 @@ from klastroviny.errors import KlastrovinyError
 
 _NUM = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
 _AFTER_DELIMITER, _BEFORE_DELIMITER = rb"(?<![^\s\[\]()<>{}/%])", rb"(?![^\s\[\]()<>{}/%])"
-# What the scanner stops at: a string, a comment, an inline image, an RGB colour operator
-# with its three operands, or a device RGB colour space named in the content.
+# What the scanner stops at: a literal string, a comment, an inline image (which may hold
+# anything), an RGB colour operator, or a device RGB colour space named in the content. Hex
+# strings hold only hex digits: nothing to skip. An operator's operands are read back from it.
 _TOKEN = re.compile(
-    rb"(?P<string>\()|<[0-9A-Fa-f\s]*>|%[^\r\n]*"
-    rb"|" + _AFTER_DELIMITER + rb"(?P<inline>BI)(?=\s)"
-    rb"|"
+    rb"(?P<string>\()|%[^\r\n]*|(?P<device>/DeviceRGB|/CalRGB)"
+    + _BEFORE_DELIMITER
+    + rb"|"
     + _AFTER_DELIMITER
-    + rb"\s+".join(rb"(?P<%s>%s)" % (channel, _NUM) for channel in (b"r", b"g", b"b"))
-    + rb"\s+(?P<op>rg|RG)"
+    + rb"(?:(?P<inline>BI)(?=\s)|(?P<op>rg|RG)"
     + _BEFORE_DELIMITER
-    + rb"|(?P<device>/DeviceRGB|/CalRGB)"
-    + _BEFORE_DELIMITER
+    + rb")"
+)
+_OPERANDS = re.compile(
+    _AFTER_DELIMITER + rb"\s+".join(rb"(%s)" % _NUM for _ in range(3)) + rb"\s+\Z"
 )
 _PAREN = re.compile(rb"[\\()]")
 _END_INLINE = re.compile(rb"\sEI(?=\s|$)")
@@ -102,10 +104,14 @@ class CmykConversion:
                 found = _END_INLINE.search(data, position)
                 position = found.end() if found else len(data)
             elif match["op"]:
-                rgb = tuple(float(value) for value in match.group("r", "g", "b"))
+                window = max(start, match.start() - 80)
+                operands = _OPERANDS.search(data, window, match.start())
+                if operands is None:
+                    raise RgbLeft(where, "an rg or RG operator without three numbers")
+                rgb = tuple(float(value) for value in operands.groups())
                 cmyk = " ".join(f"{v:.4g}" for v in self.cmyk(rgb))
                 operator = "k" if match["op"] == b"rg" else "K"
-                out += [data[start : match.start()], f"{cmyk} {operator}".encode()]
+                out += [data[start : operands.start()], f"{cmyk} {operator}".encode()]
                 start = position
             elif match["device"]:
                 raise RgbLeft(where, f"a colour set in {match['device'].decode()}")

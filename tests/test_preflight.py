@@ -348,10 +348,9 @@ def test_build_print_on_the_command_line_exits_1_with_file_line_and_fix(
 
 def test_findings_name_the_entry_and_its_logo_when_the_pages_are_known(small_print):
     """Our own master with the sources of its pages: the image listing names them."""
-    from klastroviny.errors import Location
     from klastroviny.press.preflight import PageSource
 
-    sources = {4: PageSource("clutex", "logos/clutex.png", Location(small_print.master))}
+    sources = {4: PageSource("clutex", "logos/clutex.png", small_print.master)}
     report = preflight(small_print.master, (148, 210), 4, sources)
     (image,) = report.images
     assert (image.entry, image.file) == ("clutex", "logos/clutex.png")

@@ -51,7 +51,7 @@ class PageSource:
 
     entry: str  # the entry's id
     logo: str | None  # the logo's path in the issue folder, as the entry file gives it
-    location: Location  # the entry file's `logo` line (else the file): where to fix it
+    entry_file: Path  # where to fix it (build_problems finds the `logo` line when needed)
 
     def __str__(self) -> str:
         return f"{self.entry}, {self.logo}" if self.logo else self.entry
@@ -410,7 +410,7 @@ def _listed(images: list[ImageUse]) -> str:
 
 def entry_sources(bulletin: bytes, entries, root: Path) -> dict[int, PageSource]:
     """Each page of an entry's profile in our bulletin (numbered from 1; found by its named
-    destinations) → the entry, its logo file and the entry file's `logo` line."""
+    destinations) → the entry, its logo file and the entry file."""
     from klastroviny.pdf.pages import entry_pages
 
     names = PdfReader(io.BytesIO(bulletin)).named_destinations
@@ -419,9 +419,8 @@ def entry_sources(bulletin: bytes, entries, root: Path) -> dict[int, PageSource]
     sources = {}
     for entry in entries:
         logo = entry.logo.relative_to(root).as_posix() if entry.logo else None
-        where = field_locations(entry.source).get("logo", Location(entry.source))
         for index in pages[entry.id]:
-            sources[index + 1] = PageSource(entry.id, logo, where)
+            sources[index + 1] = PageSource(entry.id, logo, entry.source)
     return sources
 
 
@@ -460,7 +459,7 @@ def build_problems(report: PreflightReport, sources: dict[int, PageSource]) -> R
         if image.ppi < ERROR_PPI and source:
             scale = WARNING_PPI / image.ppi
             problems.error(
-                source.location,
+                field_locations(source.entry_file).get("logo", Location(source.entry_file)),
                 "logo",
                 f"{image.where}: {image.ppi:.0f} ppi at its printed size, under the "
                 f"{ERROR_PPI} ppi preflight needs; ask the cluster for an SVG, or for the logo "

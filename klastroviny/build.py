@@ -46,6 +46,7 @@ class BuildResult:
     report: Report = field(default_factory=Report)
     units_typeset: int = 0  # units not found in the render cache
     units_reused: int = 0
+    editions: dict[str, Edition] = field(default_factory=dict)  # what each PDF was made of
 
 
 def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildResult:
@@ -78,9 +79,11 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
 
     render_cache = RenderCache(cache / "units" if cache else None)
     files = []  # (lang, path, bytes, pages): everything is made before anything is written
+    editions = {}
     with source_date_epoch(issue.date):
         for lang in languages:
             edition = Edition(issue, lang, layout, options.print_master, options.parts or PARTS)
+            editions[lang] = edition
             pdf, pages = compose_edition(edition, report, options, render_cache)
             _fail_on_strict(report, options)
             stem = f"{issue.slug}-{lang}"
@@ -100,7 +103,10 @@ def build_issue(issue_dir: Path, options: BuildOptions | None = None) -> BuildRe
                 )
                 files.append((lang, path, booklet, pages // 2))
     result = BuildResult(
-        report=report, units_typeset=render_cache.typeset, units_reused=render_cache.reused
+        report=report,
+        units_typeset=render_cache.typeset,
+        units_reused=render_cache.reused,
+        editions=editions,
     )
     for lang, path, data, pages in files:
         write_atomically(path, data)

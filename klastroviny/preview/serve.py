@@ -26,8 +26,6 @@ def serve_preview(
     say: Callable[[str], None],
 ) -> None:
     """Serve until interrupted (KeyboardInterrupt reaches the caller)."""
-    from watchfiles import watch as changes_of
-
     head, report = read_head(issue_dir)
     if head is None:
         raise KlastrovinyError(
@@ -38,33 +36,49 @@ def serve_preview(
         raise KlastrovinyError(
             "usage", f"this issue has no '{lang}' edition; its languages are {', '.join(languages)}"
         )
-    state = PreviewState(Path(issue_dir), languages)
-    session = PreviewSession(issue_dir, options, lang or languages[0], state)
+    shown = lang or languages[0]
     sock = server.bind(host, port)
-    app = server.make_app(state, server.allowed_hosts(host), sock.getsockname()[1])
+    state = PreviewState(Path(issue_dir), languages)
+    session = PreviewSession(issue_dir, options, shown, state)
+    app = server.make_app(state, server.allowed_hosts(host), sock.getsockname()[1], shown)
     web = server.Server(app, sock)
     web.start()
     try:
         address = server.url(sock, host)
         say(f"serving {address} (Ctrl-C ends)")
-        if host != "127.0.0.1" and host != "localhost":
+        if not server.is_loopback(host):
             say(f"warning: anyone who can reach {host} can read this issue, contacts included")
         if open_browser:
-            webbrowser.open(address)
+            webbrowser.open(f"{address}?lang={shown}")
         session.rebuild()
-        say(f"built version {state.version}; watching {issue_dir}, layouts/ and assets/")
-        for changes in changes_of(
-            issue_dir,
-            LAYOUTS_DIR,
-            ASSETS_DIR,
-            raise_interrupt=False,
-            rust_timeout=1000,
-            watch_filter=lambda change, path: not _ignored(Path(path), session.options),
-        ):
-            session.rebuild(sorted({Path(path) for _, path in changes}))
+        _watch(issue_dir, session, say)
     finally:
         web.stop()
         session.close()
+
+
+def _watch(issue_dir: Path, session: PreviewSession, say: Callable[[str], None]) -> None:
+    from watchfiles import watch as changes_of
+
+    watching = False
+    # An empty set comes each second without changes: "watching" is said once the watcher is
+    # really there, so that a save right after it is never missed.
+    for changes in changes_of(
+        issue_dir,
+        LAYOUTS_DIR,
+        ASSETS_DIR,
+        raise_interrupt=True,  # Ctrl-C while waiting: 130, as during a build
+        yield_on_timeout=True,
+        rust_timeout=1000,
+        watch_filter=lambda change, path: not _ignored(Path(path), session.options),
+    ):
+        if not watching:
+            say(
+                f"built version {session.state.version}; watching {issue_dir}, layouts/ and assets/"
+            )
+            watching = True
+        if changes:
+            session.rebuild(sorted({Path(path) for _, path in changes}))
 
 
 def _ignored(path: Path, options: BuildOptions) -> bool:

@@ -16,6 +16,7 @@ import threading
 from contextlib import asynccontextmanager
 from importlib import resources
 
+from klastroviny.errors import KlastrovinyError
 from klastroviny.preview.state import PreviewState
 from klastroviny.resources import FONTS_DIR
 
@@ -61,7 +62,8 @@ class Versions:
             pass
 
 
-def make_app(state: PreviewState, allowed_hosts: set[str], port: int):
+def make_app(state: PreviewState, allowed_hosts: set[str], port: int, shown: str):
+    """The app; `shown`: the edition a request without ?lang= gets."""
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse, Response, StreamingResponse
     from starlette.routing import Route
@@ -101,15 +103,19 @@ def make_app(state: PreviewState, allowed_hosts: set[str], port: int):
         return Response(fonts[name], media_type=FONT_TYPES["." + name.rsplit(".", 1)[-1]])
 
     async def state_json(request):
-        lang = request.query_params.get("lang", state.languages[0])
+        lang = request.query_params.get("lang", shown)
         if lang not in state.languages:
             return JSONResponse({"error": f"no edition '{lang}'"}, 404)
         return JSONResponse(state.as_dict(lang), headers={"Cache-Control": "no-store"})
 
     async def image(request):
+        from starlette.concurrency import run_in_threadpool
+
         lang, name = request.path_params["lang"], request.path_params["name"]
         digest = name.removesuffix(".png").rpartition("-")[2]
-        png = state.image(lang, digest) if name.endswith(".png") else None
+        if not name.endswith(".png"):
+            return not_found()
+        png = await run_in_threadpool(state.image, lang, digest)  # rendered on first request
         if png is None:
             return not_found()
         return Response(
@@ -218,24 +224,33 @@ def allowed_hosts(host: str) -> set[str]:
     """The names a request may give for `host`."""
     if host in ("0.0.0.0", "::", ""):
         return {"*", "localhost", socket.gethostname()}
-    if _is_address(host) and ipaddress.ip_address(host).is_loopback:
+    if is_loopback(host):
         return {host, "localhost"}
     return {host}
 
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on `port`, or on a free one if it is taken (or 0)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as error:
+        raise KlastrovinyError("usage", f"--host {host}: {error.strerror or error}") from None
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
-    except OSError:
-        if port == 0:
-            sock.close()
-            raise
-        sock.bind((host, 0))
-    sock.listen(64)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            if port == 0:
+                raise
+            sock.bind((host, 0))
+        sock.listen(64)
+    except OSError as error:
+        sock.close()
+        raise KlastrovinyError(
+            "usage", f"cannot listen on {host}: {error.strerror or error}; give an address of "
+            "this machine with --host (127.0.0.1 by default)"
+        ) from None  # fmt: skip
     return sock
 
 
@@ -264,6 +279,11 @@ class Server:
 
 
 def url(sock: socket.socket, host: str) -> str:
+    """The address to open: a loopback one for a server bound to every address."""
     port = sock.getsockname()[1]
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+
+
+def is_loopback(host: str) -> bool:
+    return host == "localhost" or (_is_address(host) and ipaddress.ip_address(host).is_loopback)

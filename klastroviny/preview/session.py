@@ -13,17 +13,16 @@ from pathlib import Path
 from klastroviny.build import build_issue, output_folder
 from klastroviny.bulletin import parts as registry
 from klastroviny.bulletin.edition import Edition
-from klastroviny.bulletin.parts import PARTS, PROFILES
+from klastroviny.bulletin.parts import PROFILES
 from klastroviny.bulletin.plan import PagePlan
 from klastroviny.caching import cache_folder
 from klastroviny.content.issue_file import load_issue
-from klastroviny.content.model import Issue
+from klastroviny.content.model import Entry, Issue
 from klastroviny.errors import KlastrovinyError, Report
 from klastroviny.options import BuildOptions
-from klastroviny.preview.pages import Page, page_digests, page_sources, relative, render_pages
+from klastroviny.preview.pages import Drawn, Page, page_digests, page_sources, relative
 from klastroviny.preview.state import PreviewState
 from klastroviny.render.html import render_unit
-from klastroviny.render.layouts import load_layout
 from klastroviny.render.stylesheets import stylesheets
 from klastroviny.typeset.units import UnitJob
 from klastroviny.typeset.workers import WarmWorker
@@ -44,24 +43,41 @@ class PreviewSession:
         self.issue_dir = Path(issue_dir)
         self.state = state
         self.order = (shown, *(lang for lang in state.languages if lang != shown))
-        self.options = preview_options(self.issue_dir, options)
+        self._temporary: tempfile.TemporaryDirectory | None = None
+        self.options = self._options(options)
         self.built: dict[str, Built] = {}
         self.worker = WarmWorker()
 
+    def _options(self, options: BuildOptions) -> BuildOptions:
+        """The preview's PDFs go to `preview/` in the output folder, and it shares the build's
+        caches; it never writes into the issue folder (a temporary folder instead, removed at
+        the end, if the output folder is inside it)."""
+        out_dir = output_folder(self.issue_dir, options)
+        if out_dir.resolve().is_relative_to(self.issue_dir.resolve()):
+            self._temporary = tempfile.TemporaryDirectory(prefix="klastroviny-preview-")
+            out_dir = Path(self._temporary.name)
+        cache = options.cache_dir or cache_folder(out_dir)
+        return replace(options, out_dir=out_dir / "preview", cache_dir=cache)
+
     def close(self) -> None:
         self.worker.close()
+        if self._temporary is not None:
+            self._temporary.cleanup()
 
     def rebuild(self, changed: list[Path] | None = None) -> None:
-        """Show the issue as it is now; `changed`: the files saved since the last rebuild."""
+        """Show the issue as it is now; `changed`: the files saved since the last rebuild. A
+        problem that stops it goes to the banner; the last good pages stay."""
         self.state.set_building(True)
         try:
             issue, report = load_issue(self.issue_dir, self.options.cache_dir / "entries")
-            if issue is None:  # the build would stop here too: keep the last good pages
+            if issue is None:  # the build would stop here too
                 self.state.show_problems(report, "the issue has errors; nothing was built")
                 return
             if changed and all(self._is_entry(path) for path in changed):
                 self._show_changed_profiles(issue)
-            self._build(issue)
+            self._build()
+        except KlastrovinyError as error:
+            self.state.show_problems(error.report or Report(), error.message)
         finally:
             self.state.set_building(False)
 
@@ -83,70 +99,65 @@ class PreviewSession:
             if 0 < len(changed) <= FAST_PROFILES:
                 self._show_profiles(edition, built.front_pages, changed)
 
-    def _show_profiles(self, edition: Edition, front_pages: int, entries) -> None:
-        layout, lang = edition.layout, edition.lang
-        plan = PagePlan(front_pages, layout.profile_pages, tuple(e.id for e in edition.entries))
-        profile = registry.units(edition.parts, PROFILES)[0]
-        sheets = stylesheets(edition)
-        pages = {page.number: page for page in self.state.editions[lang].pages}
-        images = {}
+    def _show_profiles(self, edition: Edition, front_pages: int, entries: list[Entry]) -> None:
+        """The changed profiles' pages, typeset on their own where the last build placed them
+        (a profile over its budget, or an error, is left to the build, which reports it)."""
+        plan = PagePlan(
+            front_pages, edition.layout.profile_pages, tuple(e.id for e in edition.entries)
+        )
+        pages, drawn = self.state.pages(edition.lang), {}
         for entry in entries:
-            first = plan.of(entry)
-            html = render_unit(edition, plan, profile, entries=(entry,))
-            job = UnitJob(
-                f"profiles:{entry.id}",
-                html,
-                sheets,
-                layout,
-                edition.issue.root,
-                first,
-                qr_cache=self.options.cache_dir / "qr",
-            )
-            try:
-                pdf, count = self.worker.typeset(job)
-            except KlastrovinyError:
-                return  # the full build reports it
-            if count != layout.profile_pages:
-                return  # over its budget: the full build says so
-            source = relative(entry.source, self.issue_dir)
-            for index, digest in enumerate(page_digests(pdf)):
-                if pages.get(first + index, None) is None:
+            typeset = self._typeset_profile(edition, plan, entry)
+            if typeset is None:
+                return
+            first, source = plan.of(entry), relative(entry.source, self.issue_dir)
+            for index, digest in enumerate(page_digests(typeset)):
+                if first + index not in pages:
                     return
                 pages[first + index] = Page(first + index, digest, source)
-            rendered = render_pages(pdf, list(range(count)))
-            images.update({pages[first + i].digest: png for i, png in rendered.items()})
-        self.state.show_pages(lang, [pages[n] for n in sorted(pages)], images)
+                drawn[digest] = Drawn(typeset, index)
+        self.state.show_pages(edition.lang, [pages[n] for n in sorted(pages)], drawn)
+
+    def _typeset_profile(self, edition: Edition, plan: PagePlan, entry: Entry) -> bytes | None:
+        profile = registry.units(edition.parts, PROFILES)[0]
+        html = render_unit(edition, plan, profile, entries=(entry,))
+        job = UnitJob(
+            f"profiles:{entry.id}",
+            html,
+            stylesheets(edition),
+            edition.layout,
+            edition.issue.root,
+            plan.of(entry),
+            qr_cache=self.options.cache_dir / "qr",
+        )
+        try:
+            pdf, count = self.worker.typeset(job)
+        except KlastrovinyError:
+            return None
+        return pdf if count == edition.layout.profile_pages else None
 
     # --- the build ------------------------------------------------------------------------
-    def _build(self, issue: Issue) -> None:
+    def _build(self) -> None:
         problems = Report()
-        layout = load_layout(self.options.layout or issue.layout, issue.root)
         for lang in self.order:
             try:
                 result = build_issue(self.issue_dir, replace(self.options, lang=lang))
             except KlastrovinyError as error:
                 problems.extend(error.report or Report())
-                self.state.show_problems(_unique(problems), error.message)
-                return
+                raise KlastrovinyError(error.category, error.message, _unique(problems)) from None
             problems.extend(result.report)
-            output = result.outputs[0]
-            self._show_edition(Edition(issue, lang, layout, False, PARTS), output.path)
+            self._show_edition(result.editions[lang], result.outputs[0].path.read_bytes())
         self.state.show_problems(_unique(problems))
 
-    def _show_edition(self, edition: Edition, path: Path) -> None:
-        pdf = path.read_bytes()
-        entries, lang = edition.entries, edition.lang
-        sources = page_sources(pdf, entries, edition.layout.profile_pages, self.issue_dir)
+    def _show_edition(self, edition: Edition, pdf: bytes) -> None:
+        profile_pages = edition.layout.profile_pages
+        sources = page_sources(pdf, edition.entries, profile_pages, self.issue_dir)
         digests = page_digests(pdf)
-        known = self.state.digests(lang)
-        fresh = [index for index, digest in enumerate(digests) if digest not in known]
-        rendered = render_pages(pdf, fresh)
-        pages = [
-            Page(index + 1, digest, sources.get(index)) for index, digest in enumerate(digests)
-        ]
-        self.state.show_pages(lang, pages, {digests[i]: png for i, png in rendered.items()}, pdf)
+        pages = [Page(i + 1, digest, sources.get(i)) for i, digest in enumerate(digests)]
+        drawn = {digest: Drawn(pdf, i) for i, digest in enumerate(digests)}
+        self.state.show_pages(edition.lang, pages, drawn, pdf)
         front_pages = min(sources) if sources else 0  # the first profile page's index
-        self.built[lang] = Built(edition, front_pages)
+        self.built[edition.lang] = Built(edition, front_pages)
 
 
 def _unique(report: Report) -> Report:
@@ -154,14 +165,3 @@ def _unique(report: Report) -> Report:
     unique = Report()
     unique.problems = list({str(problem): problem for problem in report.problems}.values())
     return unique
-
-
-def preview_options(issue_dir: Path, options: BuildOptions) -> BuildOptions:
-    """The preview's PDFs go to `preview/` in the output folder, and it shares the build's
-    caches; it never writes into the issue folder (a temporary folder instead, if the output
-    folder is inside it)."""
-    out_dir = output_folder(issue_dir, options)
-    if out_dir.resolve().is_relative_to(issue_dir.resolve()):
-        out_dir = Path(tempfile.mkdtemp(prefix="klastroviny-preview-"))
-    cache = options.cache_dir or cache_folder(out_dir)
-    return replace(options, out_dir=out_dir / "preview", cache_dir=cache)

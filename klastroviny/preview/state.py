@@ -1,7 +1,7 @@
-"""What the preview page shows: for each edition its pages (image digests and sources) and
-PDF, the problems of the last build, and whether a build is under way. Written by the
-rebuilding thread, read by the server's; every change makes a new version, which the server
-pushes to the open pages."""
+"""What the preview page shows: for each edition its pages (digests and sources) and PDF, the
+problems of the last build, and whether a build is under way. Written by the rebuilding
+thread, read by the server's; every change makes a new version, which the server pushes to
+the open pages."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from klastroviny.errors import Problem, Report
-from klastroviny.preview.pages import Page, relative
+from klastroviny.preview.pages import Drawn, Page, Renderer, relative
 
 
 @dataclass
 class EditionView:
     pages: list[Page] = field(default_factory=list)
+    drawn: dict[str, Drawn] = field(default_factory=dict)  # digest → where to render it
     pdf: bytes = b""
 
 
@@ -28,7 +29,7 @@ class PreviewState:
         self.editions = {lang: EditionView() for lang in languages}
         self.problems: list[dict] = []
         self.stopped: str | None = None  # why the last build stopped (the banner), if it did
-        self._images: dict[tuple[str, str], bytes] = {}  # (lang, digest) → PNG
+        self.renderer = Renderer()
         self._lock = threading.Lock()
         self._listeners: list = []  # called with the new version, from the writing thread
 
@@ -41,17 +42,22 @@ class PreviewState:
             self.building = building
         self._changed()
 
-    def show_pages(self, lang: str, pages: list[Page], images: dict[str, bytes], pdf=None):
-        """New pages of an edition; `images` holds the PNG of each digest not shown before.
-        Images no page shows any longer are dropped."""
+    def pages(self, lang: str) -> dict[int, Page]:
+        with self._lock:
+            return {page.number: page for page in self.editions[lang].pages}
+
+    def show_pages(self, lang: str, pages: list[Page], drawn: dict[str, Drawn], pdf=None):
+        """New pages of an edition; `drawn`: where each new digest's drawing is (a page whose
+        digest is known keeps its image)."""
         with self._lock:
             view = self.editions[lang]
+            kept = {
+                page.digest: view.drawn[page.digest] for page in pages if page.digest in view.drawn
+            }
+            view.drawn = {**kept, **drawn}
             view.pages = pages
             if pdf is not None:
                 view.pdf = pdf
-            self._images.update({(lang, digest): png for digest, png in images.items()})
-            shown = {(code, page.digest) for code, v in self.editions.items() for page in v.pages}
-            self._images = {key: png for key, png in self._images.items() if key in shown}
         self._changed()
 
     def show_problems(self, report: Report, stopped: str | None = None) -> None:
@@ -79,13 +85,12 @@ class PreviewState:
             callback(version)
 
     # --- read by the server ---------------------------------------------------------------
-    def digests(self, lang: str) -> set[str]:
-        with self._lock:
-            return {digest for code, digest in self._images if code == lang}
-
     def image(self, lang: str, digest: str) -> bytes | None:
+        """The PNG of a page the edition shows now (rendered on the first request)."""
         with self._lock:
-            return self._images.get((lang, digest))
+            view = self.editions.get(lang)
+            drawn = view.drawn.get(digest) if view else None
+        return self.renderer.image(f"{lang}-{digest}", drawn) if drawn else None
 
     def pdf(self, lang: str) -> bytes | None:
         with self._lock:

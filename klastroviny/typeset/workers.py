@@ -17,6 +17,7 @@ import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from klastroviny.caching import remove_temp_files
@@ -180,6 +181,10 @@ class WarmWorker:
             _stop_at_once([self._executor])
             self._executor = None
             raise
+        except BrokenProcessPool:  # killed (by a build's interrupt, or out of memory)
+            self._executor = None
+            stopped = f"the preview's worker stopped ({job.name})"
+            raise KlastrovinyError("typeset", stopped) from None
 
     def close(self) -> None:
         if self._executor is not None:

@@ -13,6 +13,8 @@
     const response = await fetch(`/state.json${query}`, { cache: "no-store" });
     if (!response.ok) return;
     const state = await response.json();
+    // Answers to two events can arrive out of order: never draw an older state.
+    if (shown && shown.lang === state.lang && state.version < shown.version) return;
     lang = state.lang;
     draw(state);
   }
@@ -87,6 +89,7 @@
     const img = document.createElement("img");
     img.alt = `Page ${page.number}`;
     img.decoding = "async";
+    img.loading = "lazy";  // a bulletin of 800 profiles: only the pages in view
     const caption = document.createElement("figcaption");
     figure.append(img, caption);
     figure.addEventListener("click", () => choose(figure));

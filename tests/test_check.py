@@ -1156,7 +1156,7 @@ def test_a_small_png_logo_is_reported_with_its_printed_size_and_the_pixels_neede
     assert logo_warnings(build, png(120, 60)) == [
         f"{E}:12:1: warning: logo: logos/x.png is 120 × 60 px, printed 32 × 16 mm in layout "
         "a5-booklet: 95 ppi, under 250 (preflight refuses the print master); ask the cluster "
-        "for an SVG, or for the logo at 378 × 189 px or more"
+        "for an SVG, or for the logo at 378 × 189 px or more (300 ppi)"
     ]
 
 

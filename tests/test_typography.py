@@ -174,6 +174,10 @@ def test_tags_and_entities_are_left_as_they_are():
     marked = unhyphenated(html)
     assert '<a href="https://Example.com/Page">' in marked
     assert "&amp;" in marked and KEEP.format(" b") in marked
+    # an entity ending a paragraph, or one whose letters spell a name, stays whole
+    assert unhyphenated("<p>the members&#39;</p>") == f"<p>the{KEEP.format(' members')}&#39;</p>"
+    assert "&amp;" in unhyphenated("<p>R&amp;D and AMP</p>", ("AMP",))
+    assert "&gt;</p>" in unhyphenated("<p>a &gt;</p>")
 
 
 def test_hyphen_ladders_are_runs_of_more_than_two_hyphenated_line_ends():

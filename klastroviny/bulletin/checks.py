@@ -6,13 +6,12 @@ the layout's logo box is a warning, and so is hyphenation that CSS cannot limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 from typing import TYPE_CHECKING
 
 from klastroviny.bulletin.edition import Edition
 from klastroviny.bulletin.plan import Measured, PagePlan
 from klastroviny.content.load import field_locations
-from klastroviny.content.logos import raster_size
+from klastroviny.content.logos import PRINT_REFUSED_PPI, logo_wanted, raster_size
 from klastroviny.content.model import Entry, Issue
 from klastroviny.errors import KlastrovinyError, Location, Report
 
@@ -45,8 +44,6 @@ class Profiles:
 
 
 MIN_LOGO_PPI = 250  # below it a logo prints visibly soft
-GOOD_LOGO_PPI = 300  # what print asks for
-PREFLIGHT_ERROR_PPI = 150  # press/preflight.py refuses a print master with an image below it
 
 
 def check_logo_resolution(issue: Issue, layout: Layout) -> Report:
@@ -65,17 +62,15 @@ def check_logo_resolution(issue: Issue, layout: Layout) -> Report:
             continue
         soft = (
             "preflight refuses the print master"
-            if ppi < PREFLIGHT_ERROR_PPI
+            if ppi < PRINT_REFUSED_PPI
             else "it prints visibly soft"
         )
-        scale = GOOD_LOGO_PPI / ppi
         report.warning(
             field_locations(entry.source).get("logo", Location(entry.source)),
             "logo",
             f"{entry.logo.relative_to(issue.root).as_posix()} is {width} × {height} px, printed "
             f"{width * mm_per_px:.0f} × {height * mm_per_px:.0f} mm in layout {layout.name}: "
-            f"{ppi:.0f} ppi, under {MIN_LOGO_PPI} ({soft}); ask the cluster for an SVG, or "
-            f"for the logo at {ceil(width * scale)} × {ceil(height * scale)} px or more",
+            f"{ppi:.0f} ppi, under {MIN_LOGO_PPI} ({soft}); {logo_wanted(width, height, ppi)}",
         )
     return report
 
@@ -186,7 +181,7 @@ def check_hyphenation(edition: Edition, plan: PagePlan, lines: dict[int, list[st
         for ladder in hyphen_ladders([line for page in pages for line in lines.get(page, [])]):
             ends = ", ".join(f"'…{line[-12:].lstrip()}'" for line in ladder)
             report.warning(
-                Location(entry.source),
+                _description_location(entry, lang),
                 field,
                 f"{len(ladder)} lines in a row end with a hyphen in the profile on page {first} "
                 f"({ends}); reword a sentence there so that its lines break elsewhere",

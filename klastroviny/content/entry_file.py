@@ -329,7 +329,7 @@ def _read_contact(r: Reader, node: Node, field: str, country: str) -> Contact | 
         "title_before": optional("title_before", r.string),
         "title_after": optional("title_after", r.string),
         "role": optional("role", lambda n, f: r.text(n, f, prose=True)),
-        "phone": optional("phone", lambda n, f: _read_phone(r, n, f, country)),
+        "phone": optional("phone", lambda n, f: read_phone(r, n, f, country)),
         "email": optional("email", lambda n, f: read_email(r, n, f)),
         "in_index": optional("in_index", lambda n, f: _read_yes_no(r, n, f)),
     }
@@ -384,7 +384,7 @@ def _read_yes_no(r: Reader, node: Node, field: str) -> bool | None:
     return r.boolean(node, field)
 
 
-def _read_phone(r: Reader, node: Node, field: str, country: str) -> str | None:
+def read_phone(r: Reader, node: Node, field: str, country: str) -> str | None:
     import phonenumbers
 
     raw = r.string(node, field)

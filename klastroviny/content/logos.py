@@ -11,6 +11,7 @@ The limits are documented in docs/security.md; keep the two in step.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from pathlib import Path
@@ -147,3 +148,18 @@ def _too_large(width: int | None, height_or_pixels: int | None) -> str:
 def _reason(error: BaseException) -> str:
     text = str(error).strip() or type(error).__name__
     return text if len(text) <= 120 else text[:117] + "…"
+
+
+# What print asks of a raster logo at its printed size (bulletin/checks.py before the build,
+# press/preflight.py of the master).
+PRINT_REFUSED_PPI = 150  # preflight refuses a print master with an image below it
+PRINT_PPI = 300
+
+
+def logo_wanted(width_px: int, height_px: int, ppi: float) -> str:
+    """The fix for a logo of these pixels printed at `ppi`: an SVG, or enough pixels."""
+    scale = PRINT_PPI / ppi
+    return (
+        f"ask the cluster for an SVG, or for the logo at {math.ceil(width_px * scale)} × "
+        f"{math.ceil(height_px * scale)} px or more ({PRINT_PPI} ppi)"
+    )

@@ -12,10 +12,10 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from klastroviny.content.entry_file import _read_phone, read_email
+from klastroviny.content.entry_file import read_email, read_phone
 from klastroviny.content.load import field_locations
 from klastroviny.content.model import Imprint, Paper, PrintContact, PrintOrder
-from klastroviny.content.reader import Reader, _clip
+from klastroviny.content.reader import Reader, clip
 from klastroviny.errors import Location, Report
 
 IMPRINT_FIELDS = {
@@ -125,7 +125,7 @@ def ico_problem(value: str) -> str | None:
     digits = value.replace(" ", "")
     if not (len(digits) == 8 and digits.isascii() and digits.isdigit()):
         return (
-            f"'{_clip(value)}' is not an IČO: it has 8 digits; write it in quotes with any "
+            f"'{clip(value)}' is not an IČO: it has 8 digits; write it in quotes with any "
             'leading zeros, e.g. "00216208"'
         )
     weighted = _weighted(digits)
@@ -141,7 +141,7 @@ def issn_problem(value: str) -> str | None:
     """Why `value` is not an ISSN: NNNN-NNNC, C the mod-11 check digit (X for 10)."""
     found = _ISSN.fullmatch(value)
     if not found:
-        return f"'{_clip(value)}' is not an ISSN; write it as 1234-5679"
+        return f"'{clip(value)}' is not an ISSN; write it as 1234-5679"
     digits = found[1] + found[2]
     weighted = _weighted(digits)
     check = (11 - weighted) % 11
@@ -170,7 +170,7 @@ def _registration_problem(value: str) -> str | None:
     if _REGISTRATION.fullmatch(value):
         return None
     return (
-        f"'{_clip(value)}' is not a registration number of the Ministry of Culture; write it "
+        f"'{clip(value)}' is not a registration number of the Ministry of Culture; write it "
         "as the ministry gave it, e.g. E 12345"
     )
 
@@ -230,7 +230,7 @@ def _read_quantity(r: Reader, node: Node, languages: tuple[str, ...]):
         if lang not in languages:
             r.error(
                 key_node,
-                f"print.quantity.{_clip(lang)}",
+                f"print.quantity.{clip(lang)}",
                 f"not an edition of this issue (languages: {', '.join(languages)})",
             )
         elif lang in dict(quantity):
@@ -266,7 +266,7 @@ def _read_contact(r: Reader, node: Node) -> PrintContact | None:
         return None
     name = r.string(fields["name"], "print.contact.name")
     phone = (
-        _read_phone(r, fields["phone"], "print.contact.phone", "CZ") if "phone" in fields else None
+        read_phone(r, fields["phone"], "print.contact.phone", "CZ") if "phone" in fields else None
     )
     email = read_email(r, fields["email"], "print.contact.email") if "email" in fields else None
     return PrintContact(name, phone, email) if name else None

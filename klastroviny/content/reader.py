@@ -62,7 +62,7 @@ class Reader:
         hint = ""
         if isinstance(node, ScalarNode) and not node.style and expected == "text":
             if got in ("true/false value", "number", "date"):
-                shown = _clip(node.value)
+                shown = clip(node.value)
                 hint = f'; YAML reads {shown} as a {got}: put it in quotes: "{shown}"'
         self.error(node, field, f"expected {expected}, got {_article(got)}{hint}")
 
@@ -75,7 +75,7 @@ class Reader:
         found: dict[str, Node] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key_path = _join(field, _clip(str(key_node.value)))
+            key_path = _join(field, clip(str(key_node.value)))
             if not (isinstance(key_node, ScalarNode) and key_node.tag.endswith(":str")):
                 self.error(key_node, field, f"field names are words, not {describe(key_node)}")
                 continue
@@ -126,14 +126,14 @@ class Reader:
             self.error(
                 node,
                 field,
-                f"'{_clip(node.value)}' is not a plain decimal number "
+                f"'{clip(node.value)}' is not a plain decimal number "
                 "(YAML reads leading zeros as octal); write it like 2006",
             )
             return None
         upper = f" and {high}" if high is not None else ""
         between = f"between {low}{upper}" if upper else f"at least {low}"
         if len(node.value) > MAX_INTEGER_DIGITS:  # int() of a huge text is slow, then refused
-            self.error(node, field, f"'{_clip(node.value)}' is out of range; it must be {between}")
+            self.error(node, field, f"'{clip(node.value)}' is out of range; it must be {between}")
             return None
         value = int(node.value)
         if value < low or (high is not None and value > high):
@@ -148,7 +148,7 @@ class Reader:
             except ValueError:
                 pass
         if isinstance(node, ScalarNode) and node.tag.endswith((":timestamp", ":str")):
-            self.error(node, field, f"'{_clip(node.value)}' is not a date; write it as YYYY-MM-DD")
+            self.error(node, field, f"'{clip(node.value)}' is not a date; write it as YYYY-MM-DD")
         else:
             self.wrong_type(node, field, "a date (YYYY-MM-DD)")
         return None
@@ -238,7 +238,7 @@ class Reader:
                 self.error(
                     key_node,
                     field,
-                    f"'{_clip(str(lang))}' is not a language of the bulletin; "
+                    f"'{clip(str(lang))}' is not a language of the bulletin; "
                     f"use {' or '.join(vocabulary.EDITION_LANGUAGES)}",
                 )
             elif lang in seen:
@@ -297,7 +297,7 @@ def _article(noun: str) -> str:
     return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
-def _clip(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+def clip(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     """A value as quoted in a message: at most `limit` characters, and control or formatting
     characters (e.g. a right-to-left override) shown as escapes, so no message misleads."""
     if len(text) > limit:

@@ -174,6 +174,8 @@ class CmykConversion:
     def _function(self, reference, where: str) -> None:
         """Exponential (type 2) functions give colours at their ends; stitching (type 3) ones
         join them. Sampled or PostScript functions would need sampling again."""
+        if not self._first(reference):  # shared by another gradient: converted once
+            return
         function = _resolve(reference)
         kind = function.get("/FunctionType")
         if kind == 3:
@@ -215,7 +217,9 @@ class CmykConversion:
                 NameObject("/BitsPerComponent"): NumberObject(8),
             }
         )
-        for key in ("/SMask", "/Interpolate", "/Intent"):  # the alpha channel stays as it is
+        if _is_array(image.get("/Mask")) or "/Decode" in image:  # colour-key or inverted
+            raise RgbLeft(where, "an RGB image with a colour-key mask or a /Decode array")
+        for key in ("/SMask", "/Mask", "/Interpolate", "/Intent"):  # alpha or stencil: kept
             if key in image:
                 stream[NameObject(key)] = image.raw_get(key)
         self.writer._replace_object(reference, stream.flate_encode())

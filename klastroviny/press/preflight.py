@@ -21,11 +21,12 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from klastroviny.content.load import field_locations
+from klastroviny.content.logos import PRINT_PPI, PRINT_REFUSED_PPI, logo_wanted
 from klastroviny.errors import KlastrovinyError, Location, Report
 from klastroviny.press.master import MM
 
 MIN_BLEED_MM = 3.0
-ERROR_PPI, WARNING_PPI = 150, 300
+ERROR_PPI, WARNING_PPI = PRINT_REFUSED_PPI, PRINT_PPI
 TRIM_TOLERANCE_MM = 0.5
 LISTED = 10  # images named one by one in a finding; the rest are counted
 
@@ -457,14 +458,12 @@ def build_problems(report: PreflightReport, sources: dict[int, PageSource]) -> R
     for image in report.images:
         source = sources.get(image.page)
         if image.ppi < ERROR_PPI and source:
-            scale = WARNING_PPI / image.ppi
             problems.error(
                 field_locations(source.entry_file).get("logo", Location(source.entry_file)),
                 "logo",
                 f"{image.where}: {image.ppi:.0f} ppi at its printed size, under the "
-                f"{ERROR_PPI} ppi preflight needs; ask the cluster for an SVG, or for the logo "
-                f"at {math.ceil(image.width_px * scale)} × {math.ceil(image.height_px * scale)} "
-                f"px or more ({WARNING_PPI} ppi)",
+                f"{ERROR_PPI} ppi preflight needs; "
+                + logo_wanted(image.width_px, image.height_px, image.ppi),
             )
     for finding in report.findings:
         if finding.status != "error":

@@ -174,7 +174,7 @@ def web_segments(address: str) -> list[str]:
 # first word of a sentence are capitalised: every capitalised word is kept whole, which costs
 # a sentence's first word its hyphenation and nothing else.
 _WORD = re.compile(r"\w+(?:[-’']\w+)*")
-_TAG = re.compile(r"(<[^>]*>)")
+_TAG = re.compile(r"(<[^>]*>|&#?\w+;)")  # tags and entities: never inside a word
 _BLOCK_END = re.compile(r"</(?:p|li)>")
 NO_HYPHENS = '<span class="no-hyphens">{}</span>'
 
